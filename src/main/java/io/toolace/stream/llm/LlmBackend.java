@@ -1,0 +1,28 @@
+package io.toolace.stream.llm;
+
+import io.toolace.stream.records.LlmReply;
+import io.toolace.stream.records.LlmRequest;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Turns one typed agent request into a typed reply. The gateway is the only caller; stages never
+ * call a backend inline, so an implementation may take seconds (network) or microseconds
+ * (procedural) without holding a Streams transaction open.
+ *
+ * <p>An implementation never completes the future exceptionally for a bad answer: it returns a
+ * reply whose {@code error} says why, so the draft or sample behind it ends rejected with a
+ * reason instead of being lost.
+ */
+public interface LlmBackend extends AutoCloseable {
+
+    /** The backend kind, e.g. {@code procedural} or {@code openai}; recorded in lineage and usage. */
+    String name();
+
+    /** The model answering, recorded in lineage and usage. */
+    String model();
+
+    CompletableFuture<LlmReply> answer(LlmRequest request);
+
+    @Override
+    default void close() {}
+}
