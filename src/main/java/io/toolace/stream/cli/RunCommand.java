@@ -1,0 +1,172 @@
+package io.toolace.stream.cli;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
+import io.toolace.stream.Pipeline;
+import io.toolace.stream.dialog.ToolSamples;
+import io.toolace.stream.kafka.DeadLetters;
+import io.toolace.stream.kafka.PipelineConfig;
+import io.toolace.stream.kafka.SampleExporter;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Runs the pipeline (all stages by default) and writes verified samples as ToolACE JSONL. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run the pipeline: embedded broker and procedural backend unless configured otherwise.")
+public final class RunCommand implements Callable<Integer> {
+
+    @Mixin
+    ClusterOptions cluster = new ClusterOptions();
+
+    @Option(names = "--target", defaultValue = "0",
+            description = "Stop after this many verified samples in --out (0: run until Ctrl-C).")
+    long target;
+
+    @Option(names = "--out", defaultValue = "out/verified.jsonl",
+            description = "Verified samples, ToolACE JSONL, appended exactly once across restarts (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--stages", split = ",", description = "Stages this process runs (default: all): ${COMPLETION-CANDIDATES}.",
+            completionCandidates = StageNames.class)
+    List<String> stages = Pipeline.STAGES;
+
+    @Option(names = "--fault-rate", defaultValue = "0.1",
+            description = "Share of procedural dialogs with one labelled fault, to measure the verifier (default: ${DEFAULT-VALUE}).")
+    double faultRate;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the procedural backend (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--max-in-flight", defaultValue = "2000",
+            description = "Dialogs planned and not yet ended, at most (backpressure; default: ${DEFAULT-VALUE}).")
+    int maxInFlight;
+
+    @Option(names = "--plan-limit", defaultValue = "0",
+            description = "Dialogs to plan in total; 0 plans without end (default: ${DEFAULT-VALUE}).")
+    long planLimit;
+
+    @Option(names = "--max-generation", defaultValue = "8",
+            description = "Evolution depth of the API pool (default: ${DEFAULT-VALUE}).")
+    int maxGeneration;
+
+    @Option(names = "--concurrency", defaultValue = "64",
+            description = "LLM requests the gateway keeps in flight (default: ${DEFAULT-VALUE}).")
+    int concurrency;
+
+    @Option(names = "--progress-every", defaultValue = "PT2S",
+            description = "How often to print a progress line, ISO-8601 (default: ${DEFAULT-VALUE}).")
+    Duration progressEvery;
+
+    /** The stage names, for --help. */
+    static final class StageNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return Pipeline.STAGES.iterator();
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        final PipelineConfig config = cluster.toBuilder()
+                .faultRate(faultRate)
+                .seed(seed)
+                .maxInFlightDialogs(maxInFlight)
+                .planLimit(planLimit)
+                .maxGeneration(maxGeneration)
+                .gatewayConcurrency(concurrency)
+                .build();
+        final PrintStream console = System.out;
+        final CountDownLatch stop = new CountDownLatch(1);
+        final Thread hook = new Thread(stop::countDown, "toolace-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        final long started = System.nanoTime();
+        try (Pipeline pipeline = Pipeline.start(config, new LinkedHashSet<>(stages), Duration.ofMinutes(2));
+                SampleExporter exporter = new SampleExporter(pipeline.clientConfig(), pipeline.topics().verified,
+                        out, ToolSamples::toToolAceLine)) {
+            exporter.start();
+            console.printf("toolace-stream running: kafka %s, data %s, verified samples to %s%n",
+                    pipeline.bootstrapServers(), config.dataDir(), out);
+            final Progress progress = new Progress(exporter);
+            while (!stop.await(progressEvery.toMillis(), TimeUnit.MILLISECONDS)) {
+                console.println(progress.line());
+                if (pipeline.failure() != null) {
+                    console.println("stopping: " + DeadLetters.describe(pipeline.failure()));
+                    return 1;
+                }
+                if (target > 0 && exporter.written() >= target) {
+                    break;
+                }
+            }
+            console.println(progress.line());
+            printSummary(console, exporter.written(), (System.nanoTime() - started) / 1e9);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (final IllegalStateException shuttingDown) {
+                // The JVM is already stopping because of Ctrl-C: the hook has run, nothing to remove.
+            }
+        }
+        return 0;
+    }
+
+    /** One line of live counts and rates since the previous line. */
+    private static final class Progress {
+        private final SampleExporter exporter;
+        private long lastVerified;
+        private long lastNanos = System.nanoTime();
+
+        Progress(final SampleExporter exporter) {
+            this.exporter = exporter;
+            this.lastVerified = exporter.written();
+        }
+
+        String line() {
+            final long now = System.nanoTime();
+            final long verified = exporter.written();
+            final double seconds = Math.max(1e-9, (now - lastNanos) / 1e9);
+            final String line = String.format(
+                    "verified %d (%.0f/s)  rejected %d  pool +%d  planned %d  llm calls %d  dead letters %d",
+                    verified, (verified - lastVerified) / seconds, (long) sum("toolace.verify.decisions", "REJECTED")
+                            + (long) sum("toolace.dialog.rejected", null),
+                    (long) sum("toolace.pool.admitted", null), (long) sum("toolace.planner.planned", null),
+                    (long) sum("toolace.llm.calls", null), DeadLetters.count());
+            lastVerified = verified;
+            lastNanos = now;
+            return line;
+        }
+    }
+
+    /** Sum of a counter over its tags, optionally only where a tag has the given value. */
+    static double sum(final String name, final String tagValue) {
+        double total = 0;
+        for (final Counter counter : Metrics.globalRegistry.find(name).counters()) {
+            if (tagValue == null || counter.getId().getTags().stream().anyMatch(t -> t.getValue().equals(tagValue))) {
+                total += counter.count();
+            }
+        }
+        return total;
+    }
+
+    private static void printSummary(final PrintStream console, final long verified, final double seconds) {
+        final Map<String, Double> failures = new TreeMap<>();
+        for (final Counter counter : Metrics.globalRegistry.find("toolace.verify.failures").counters()) {
+            failures.merge(counter.getId().getTag("rule"), counter.count(), Double::sum);
+        }
+        final double decided = sum("toolace.verify.decisions", null);
+        final double passed = sum("toolace.verify.decisions", "VERIFIED");
+        console.printf("this run: %.0f samples decided in %.0f s, %.1f%% verified; %d verified in the output%n",
+                decided, seconds, decided == 0 ? 0 : 100 * passed / decided, verified);
+        failures.forEach((rule, count) -> console.printf("  %-32s %8.0f rejections%n", rule, count));
+    }
+}

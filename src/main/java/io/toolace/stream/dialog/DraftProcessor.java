@@ -1,0 +1,63 @@
+package io.toolace.stream.dialog;
+
+import io.toolace.stream.kafka.Topics;
+import io.toolace.stream.llm.LlmRequests;
+import io.toolace.stream.records.Agent;
+import io.toolace.stream.records.DialogDraft;
+import io.toolace.stream.records.LlmRequest;
+import io.toolace.stream.records.Sample;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Asks for the next agent's turn of a draft, or hands a finished draft on as a sample candidate. It
+ * records the step it asked for, so the reply processor can tell a fresh reply from a duplicate.
+ */
+final class DraftProcessor implements Processor<String, DialogDraft, String, Object> {
+
+    private final Topics topics;
+    private final int maxSteps;
+    private ProcessorContext<String, Object> context;
+    private KeyValueStore<String, Integer> steps;
+
+    DraftProcessor(final Topics topics, final int maxSteps) {
+        this.topics = topics;
+        this.maxSteps = maxSteps;
+    }
+
+    @Override
+    public void init(final ProcessorContext<String, Object> context) {
+        this.context = context;
+        this.steps = context.getStateStore(TurnStage.STEPS_STORE);
+    }
+
+    @Override
+    public void process(final Record<String, DialogDraft> record) {
+        final DialogDraft draft = record.value();
+        if (draft == null) {
+            return;
+        }
+        try {
+            if (draft.getNext() == Agent.DONE) {
+                steps.delete(draft.getId());
+                final Sample sample = Samples.fromDraft(draft);
+                context.forward(record.withKey(sample.getId()).withValue(sample), TurnStage.CANDIDATES_SINK);
+            } else if (draft.getStep() >= maxSteps) {
+                steps.delete(draft.getId());
+                DraftEnds.reject(context, record, draft, "DIALOG_STEP_LIMIT",
+                        "no end after " + draft.getStep() + " agent steps (limit " + maxSteps + ")");
+            } else {
+                steps.put(draft.getId(), draft.getStep());
+                final LlmRequest request = LlmRequests.of(DialogProtocol.taskFor(draft.getNext()),
+                        topics.dialogReplies.name(), draft.getId(), draft.getStep(), 0, "dialog", draft,
+                        record.timestamp());
+                context.forward(record.withKey(draft.getId()).withValue(request), TurnStage.REQUESTS_SINK);
+            }
+        } catch (final RuntimeException e) {
+            DraftEnds.deadLetter(context, record, draft, e);
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package io.toolace.stream.dialog;
+
+import io.toolace.stream.records.DialogOutcome;
+import io.toolace.stream.records.OutcomeStatus;
+import io.toolace.stream.records.Sample;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.kafka.streams.processor.StreamPartitioner;
+
+/**
+ * The ledger of finished dialog tasks. An outcome goes to the partition of the planner task that
+ * planned the dialog, so that task's count of dialogs in flight goes down (backpressure).
+ */
+public final class Outcomes {
+
+    /** Writes an outcome to its planner's partition, whatever the key's hash says. */
+    public static final StreamPartitioner<String, DialogOutcome> TO_PLANNER =
+            new StreamPartitioner<>() {
+                @Override
+                public Optional<Set<Integer>> partitions(final String topic, final String key,
+                        final DialogOutcome value, final int numPartitions) {
+                    return Optional.of(Set.of(Math.floorMod(value.getPlannerPartition(), numPartitions)));
+                }
+            };
+
+    private Outcomes() {}
+
+    public static String key(final DialogOutcome outcome) {
+        return Integer.toString(outcome.getPlannerPartition());
+    }
+
+    public static DialogOutcome of(final Sample sample, final OutcomeStatus status, final String reason) {
+        return DialogOutcome.newBuilder()
+                .setDialogId(sample.getDialogId())
+                .setPlannerPartition(sample.getPlannerPartition())
+                .setStatus(status)
+                .setSampleId(sample.getId())
+                .setDialogType(sample.getDialogType())
+                .setRules(Samples.failedRules(sample))
+                .setFaults(sample.getFaults())
+                .setReason(reason)
+                .build();
+    }
+}

@@ -1,0 +1,215 @@
+package io.toolace.stream.dialog;
+
+import io.micrometer.core.instrument.Metrics;
+import io.toolace.stream.format.ContentHash;
+import io.toolace.stream.kafka.PipelineConfig;
+import io.toolace.stream.llm.LlmRequests;
+import io.toolace.stream.records.Agent;
+import io.toolace.stream.records.ApiDefinition;
+import io.toolace.stream.records.DialogDraft;
+import io.toolace.stream.records.DialogOutcome;
+import io.toolace.stream.records.DialogType;
+import io.toolace.stream.records.Lineage;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Plans dialogs from this task's share of the pool, on a wall-clock punctuation, while fewer than its
+ * share of the in-flight budget are planned and not yet ended.
+ */
+final class Planner implements Processor<String, Object, String, DialogDraft> {
+
+    /** A dialog needs a few APIs to choose distractors from; planning waits until the pool has them. */
+    static final int MIN_POOL = 8;
+    /** Drafts planned per punctuation at most, so one transaction stays small. */
+    private static final int MAX_PER_PUNCTUATION = 500;
+    private static final String PLANNED = "planned";
+    private static final String ENDED = "ended";
+    private static final List<String> USER_STYLES = List.of(
+            "Write as a busy professional: short and direct.",
+            "Write casually, like a chat with a friend.",
+            "Write formally and politely, giving full context.",
+            "Write tersely, with only the essentials.",
+            "Write in detail, explaining why you need it.");
+
+    private final PipelineConfig config;
+    private final DialogType[] types;
+    private final double[] cumulativeWeights;
+    private ProcessorContext<String, DialogDraft> context;
+    private KeyValueStore<String, ApiDefinition> pool;
+    private KeyValueStore<String, Long> counters;
+    private final List<String> apiIds = new ArrayList<>();
+    private final Map<String, List<String>> bySubdomain = new HashMap<>();
+    private int partition;
+    private long budget;
+    private long limit;
+
+    Planner(final PipelineConfig config) {
+        this.config = config;
+        this.types = config.dialogMix().keySet().stream().sorted().toArray(DialogType[]::new);
+        this.cumulativeWeights = new double[types.length];
+        double total = 0;
+        for (int i = 0; i < types.length; i++) {
+            total += config.dialogMix().get(types[i]);
+            cumulativeWeights[i] = total;
+        }
+        for (int i = 0; i < types.length; i++) {
+            cumulativeWeights[i] /= total;
+        }
+    }
+
+    @Override
+    public void init(final ProcessorContext<String, DialogDraft> context) {
+        this.context = context;
+        this.pool = context.getStateStore(PlannerStage.POOL_STORE);
+        this.counters = context.getStateStore(PlannerStage.COUNTERS_STORE);
+        this.partition = context.taskId().partition();
+        final int partitions = config.partitions();
+        this.budget = Math.max(1, (config.maxInFlightDialogs() + partitions - 1) / partitions);
+        this.limit = config.planLimit() == 0 ? Long.MAX_VALUE
+                : config.planLimit() / partitions + (partition < config.planLimit() % partitions ? 1 : 0);
+        try (KeyValueIterator<String, ApiDefinition> all = pool.all()) {
+            while (all.hasNext()) {
+                final KeyValue<String, ApiDefinition> entry = all.next();
+                index(entry.value);
+            }
+        }
+        context.schedule(Duration.ofMillis(20), PunctuationType.WALL_CLOCK_TIME, now -> plan(now));
+    }
+
+    @Override
+    public void process(final Record<String, Object> record) {
+        if (record.value() instanceof ApiDefinition) {
+            final ApiDefinition api = (ApiDefinition) record.value();
+            if (pool.get(api.getId()) == null) {
+                pool.put(api.getId(), api);
+                index(api);
+            }
+        } else if (record.value() instanceof DialogOutcome) {
+            counters.put(ENDED, count(ENDED) + 1);
+        }
+    }
+
+    private void index(final ApiDefinition api) {
+        apiIds.add(api.getId());
+        bySubdomain.computeIfAbsent(api.getDomain() + "/" + api.getSubdomain(), k -> new ArrayList<>())
+                .add(api.getId());
+    }
+
+    private long count(final String key) {
+        final Long value = counters.get(key);
+        return value == null ? 0 : value;
+    }
+
+    private void plan(final long now) {
+        if (apiIds.size() < MIN_POOL) {
+            return;
+        }
+        long planned = count(PLANNED);
+        final long inFlight = planned - count(ENDED);
+        final long room = Math.min(Math.min(budget - inFlight, limit - planned), MAX_PER_PUNCTUATION);
+        for (long i = 0; i < room; i++) {
+            final DialogDraft draft = compose(planned, now);
+            context.forward(new Record<>(draft.getId(), draft, now));
+            planned++;
+        }
+        if (room > 0) {
+            counters.put(PLANNED, planned);
+            Metrics.counter("toolace.planner.planned").increment(room);
+        }
+    }
+
+    DialogDraft compose(final long seq, final long now) {
+        final String id = "d" + partition + "-" + seq;
+        final SplittableRandom rnd = new SplittableRandom(ContentHash.seed(Long.toString(config.seed()), id));
+        final DialogType type = pickType(rnd.nextDouble());
+        final List<ApiDefinition> tools = pickTools(type, rnd);
+        long generation = 0;
+        for (final ApiDefinition tool : tools) {
+            generation = Math.max(generation, tool.getGeneration());
+        }
+        return DialogDraft.newBuilder()
+                .setId(id)
+                .setPlannerPartition(partition)
+                .setSeq(seq)
+                .setDialogType(type)
+                .setTargetTurns(targetTurns(rnd))
+                .setComplexity(rnd.nextDouble())
+                .setTools(tools)
+                .setSystem(ToolSamples.systemPrompt(tools))
+                .setUserInstruction(USER_STYLES.get(rnd.nextInt(USER_STYLES.size())))
+                .setTurns(List.of())
+                .setNext(Agent.USER)
+                .setStep(0)
+                .setFaults(List.of())
+                .setLineage(Lineage.newBuilder()
+                        .setPoolGeneration(generation)
+                        .setPromptVersion(LlmRequests.PROMPT_VERSION)
+                        .setAgents(Map.of())
+                        .setSeedIds(List.of())
+                        .setCreatedAtMs(now)
+                        .build())
+                .build();
+    }
+
+    private DialogType pickType(final double u) {
+        for (int i = 0; i < types.length; i++) {
+            if (u < cumulativeWeights[i]) {
+                return types[i];
+            }
+        }
+        return types[types.length - 1];
+    }
+
+    /** Mostly one request, sometimes more: multi-turn dialogs are rarer and longer to make. */
+    private int targetTurns(final SplittableRandom rnd) {
+        int turns = 1;
+        while (turns < config.maxTargetTurns() && rnd.nextDouble() < 0.35) {
+            turns++;
+        }
+        return turns;
+    }
+
+    /**
+     * The APIs the dialog is about, then distractors up to a random tool count. Dependent and parallel
+     * dialogs take related APIs from one sub-domain, so one call's result can feed another.
+     */
+    private List<ApiDefinition> pickTools(final DialogType type, final SplittableRandom rnd) {
+        final Set<String> chosen = new LinkedHashSet<>();
+        final String first = apiIds.get(rnd.nextInt(apiIds.size()));
+        chosen.add(first);
+        if (type == DialogType.DEPENDENT || type == DialogType.PARALLEL) {
+            final ApiDefinition anchor = pool.get(first);
+            final List<String> related = bySubdomain.getOrDefault(
+                    anchor.getDomain() + "/" + anchor.getSubdomain(), List.of());
+            for (int tries = 0; tries < 4 && chosen.size() < 2 && related.size() > 1; tries++) {
+                chosen.add(related.get(rnd.nextInt(related.size())));
+            }
+        }
+        final int total = Math.max(chosen.size(), 1 + rnd.nextInt(config.maxToolsPerDialog()));
+        for (int tries = 0; chosen.size() < total && tries < 4 * total; tries++) {
+            chosen.add(apiIds.get(rnd.nextInt(apiIds.size())));
+        }
+        final List<ApiDefinition> tools = new ArrayList<>(chosen.size());
+        for (final String apiId : chosen) {
+            tools.add(pool.get(apiId));
+        }
+        Collections.shuffle(tools, new Random(rnd.nextLong()));
+        return tools;
+    }
+}

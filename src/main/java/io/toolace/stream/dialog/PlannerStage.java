@@ -1,0 +1,51 @@
+package io.toolace.stream.dialog;
+
+import io.toolace.stream.kafka.PipelineConfig;
+import io.toolace.stream.kafka.Stage;
+import io.toolace.stream.kafka.Topics;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * SDG's planner. Each planner task indexes its partition of the API pool and plans dialogs from it:
+ * a dialog type from the configured mix, 1..n APIs (related ones for dependent dialogs, distractors
+ * beside them), a target turn count and a complexity target. It keeps at most its share of
+ * {@code maxInFlightDialogs} planned and not yet ended, counting ends on {@code dialog.outcomes}.
+ *
+ * <p>Topics: in {@code api.pool} (key API id, value ApiDefinition) and {@code dialog.outcomes} (key
+ * planner partition, value DialogOutcome), co-partitioned; out {@code dialog.drafts} (key dialog id).
+ */
+public final class PlannerStage implements Stage {
+
+    static final String POOL_STORE = "planner-pool";
+    static final String COUNTERS_STORE = "planner-counters";
+    static final String DRAFTS_SINK = "to-dialog-drafts";
+
+    private final Topics topics;
+    private final PipelineConfig config;
+
+    public PlannerStage(final Topics topics, final PipelineConfig config) {
+        this.topics = topics;
+        this.config = config;
+    }
+
+    @Override
+    public String name() {
+        return "planner";
+    }
+
+    @Override
+    public Topology buildTopology() {
+        final Topology topology = new Topology();
+        topics.pool.addSource(topology, "api-pool");
+        topics.outcomes.addSource(topology, "dialog-outcomes");
+        topology.addProcessor("planner", () -> new Planner(config), "api-pool", "dialog-outcomes");
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(POOL_STORE),
+                Serdes.String(), topics.pool.valueSerde()), "planner");
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COUNTERS_STORE),
+                Serdes.String(), Serdes.Long()), "planner");
+        topics.drafts.addSink(topology, DRAFTS_SINK, "planner");
+        return topology;
+    }
+}

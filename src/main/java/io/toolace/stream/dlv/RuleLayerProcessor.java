@@ -1,0 +1,67 @@
+package io.toolace.stream.dlv;
+
+import io.toolace.stream.dialog.Samples;
+import io.toolace.stream.kafka.PipelineConfig;
+import io.toolace.stream.kafka.Topics;
+import io.toolace.stream.llm.LlmRequests;
+import io.toolace.stream.records.AgentTask;
+import io.toolace.stream.records.Layer;
+import io.toolace.stream.records.LlmRequest;
+import io.toolace.stream.records.Sample;
+import io.toolace.stream.records.Verdict;
+import java.util.List;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The first layer: rejects duplicates and samples that break a rule, and sends the rest to the model
+ * layer's judges. The cheap checks run first so no judge call is spent on a sample a rule rejects.
+ */
+final class RuleLayerProcessor implements Processor<String, Sample, String, Object> {
+
+    private final Topics topics;
+    private final PipelineConfig config;
+    private final RuleLayer ruleLayer;
+    private ProcessorContext<String, Object> context;
+    private KeyValueStore<String, Sample> judging;
+    private KeyValueStore<String, String> seen;
+
+    RuleLayerProcessor(final Topics topics, final PipelineConfig config, final RuleLayer ruleLayer) {
+        this.topics = topics;
+        this.config = config;
+        this.ruleLayer = ruleLayer;
+    }
+
+    @Override
+    public void init(final ProcessorContext<String, Object> context) {
+        this.context = context;
+        this.judging = context.getStateStore(VerificationStage.JUDGING_STORE);
+        this.seen = context.getStateStore(VerificationStage.SEEN_STORE);
+    }
+
+    @Override
+    public void process(final Record<String, Sample> record) {
+        final Sample sample = record.value();
+        if (sample == null) {
+            return;
+        }
+        if (seen.get(sample.getId()) != null || judging.get(sample.getId()) != null) {
+            Decisions.decide(context, record, seen, Samples.withVerdicts(sample, List.of(Samples.failure(
+                    "SAMPLE_DUPLICATE", Layer.PIPELINE, -1, "same content as an earlier sample"))));
+            return;
+        }
+        final List<Verdict> failures = ruleLayer.check(sample);
+        if (!failures.isEmpty() || config.judges().isEmpty()) {
+            Decisions.decide(context, record, seen, Samples.withVerdicts(sample, failures));
+            return;
+        }
+        judging.put(sample.getId(), sample);
+        for (final String judge : config.judges()) {
+            final LlmRequest request = LlmRequests.of(AgentTask.valueOf(judge), topics.verifyReplies.name(),
+                    sample.getId(), 0, 0, "verify", sample, record.timestamp());
+            context.forward(record.withKey(sample.getId()).withValue(request), VerificationStage.REQUESTS_SINK);
+        }
+    }
+}

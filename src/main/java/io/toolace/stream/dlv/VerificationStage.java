@@ -1,0 +1,66 @@
+package io.toolace.stream.dlv;
+
+import io.toolace.stream.dialog.Outcomes;
+import io.toolace.stream.kafka.PipelineConfig;
+import io.toolace.stream.kafka.Stage;
+import io.toolace.stream.kafka.Topics;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * DLV, Dual-Layer Verification. The rule layer (the pure-Java verifier) runs first; a sample that fails
+ * it is rejected at once. A sample that passes is put to every configured model-layer judge through the
+ * gateway; the verdicts fan back in and the sample is verified only when every judge passed it.
+ * Identical content that was already verified or is being judged is rejected as a duplicate, so no
+ * key appears twice in {@code samples.verified}.
+ *
+ * <p>Topics: in {@code samples.candidates} (key sample content hash, value Sample) and
+ * {@code llm.replies.verify} (key sample id, value LlmReply); out {@code llm.requests},
+ * {@code samples.verified} and {@code samples.rejected} (key sample id, value Sample with every
+ * verdict, lineage in headers) and {@code dialog.outcomes}.
+ */
+public final class VerificationStage implements Stage {
+
+    static final String JUDGING_STORE = "judging";
+    static final String SEEN_STORE = "verified-ids";
+    static final String REQUESTS_SINK = "to-llm-requests";
+    static final String VERIFIED_SINK = "to-samples-verified";
+    static final String REJECTED_SINK = "to-samples-rejected";
+    static final String OUTCOMES_SINK = "to-dialog-outcomes";
+
+    private final Topics topics;
+    private final PipelineConfig config;
+    private final RuleLayer ruleLayer;
+
+    public VerificationStage(final Topics topics, final PipelineConfig config, final RuleLayer ruleLayer) {
+        this.topics = topics;
+        this.config = config;
+        this.ruleLayer = ruleLayer;
+    }
+
+    @Override
+    public String name() {
+        return "verify";
+    }
+
+    @Override
+    public Topology buildTopology() {
+        final Topology topology = new Topology();
+        topics.sampleCandidates.addSource(topology, "samples-candidates");
+        topics.verifyReplies.addSource(topology, "judge-replies");
+        topology.addProcessor("rule-layer", () -> new RuleLayerProcessor(topics, config, ruleLayer),
+                "samples-candidates");
+        topology.addProcessor("model-layer", () -> new ModelLayerProcessor(config), "judge-replies");
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JUDGING_STORE),
+                Serdes.String(), topics.sampleCandidates.valueSerde()), "rule-layer", "model-layer");
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SEEN_STORE),
+                Serdes.String(), Serdes.String()), "rule-layer", "model-layer");
+        topics.llmRequests.addSink(topology, REQUESTS_SINK, "rule-layer");
+        topics.verified.addSink(topology, VERIFIED_SINK, "rule-layer", "model-layer");
+        topics.rejected.addSink(topology, REJECTED_SINK, "rule-layer", "model-layer");
+        topology.addSink(OUTCOMES_SINK, topics.outcomes.name(), topics.outcomes.keySerde().serializer(),
+                topics.outcomes.valueSerde().serializer(), Outcomes.TO_PLANNER, "rule-layer", "model-layer");
+        return topology;
+    }
+}

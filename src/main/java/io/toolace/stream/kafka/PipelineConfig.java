@@ -1,0 +1,170 @@
+package io.toolace.stream.kafka;
+
+import io.toolace.stream.records.DialogType;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything a process of the pipeline needs to know, with defaults that run. The CLI builds it from
+ * options and {@code TOOLACE_*} environment variables; tests build it directly.
+ *
+ * @param bootstrapServers Kafka bootstrap servers; {@code null} starts the embedded broker
+ * @param registryUrl schema registry URL (Confluent REST API); {@code null} starts the embedded registry
+ * @param dataDir where the embedded broker, registry, Streams state and output live
+ * @param topicPrefix prefix of every topic name and Streams application id
+ * @param partitions partitions of every pipeline topic
+ * @param replication replication factor of every pipeline topic
+ * @param clientProperties passed to every Kafka client (security settings, for example)
+ * @param faultRate share of procedural dialogs carrying one labelled fault
+ * @param seed seed of the procedural backend
+ * @param maxInFlightDialogs planned dialogs not yet verified, rejected or dead-lettered, over all planner tasks
+ * @param planLimit dialogs to plan in total, 0 for no limit (continuous)
+ * @param dialogMix relative weight of each dialog type the planner picks
+ * @param maxTargetTurns the planner picks 1..this many user requests per dialog
+ * @param maxToolsPerDialog candidate APIs per dialog, distractors included
+ * @param maxSteps agent steps after which a draft is rejected as runaway
+ * @param maxGeneration evolution depth: each pooled API below it is evolved into one more
+ * @param judges model-layer judges every rule-passing sample must pass
+ * @param gatewayConcurrency LLM requests the gateway keeps in flight
+ */
+public record PipelineConfig(
+        String bootstrapServers,
+        String registryUrl,
+        Path dataDir,
+        String topicPrefix,
+        int partitions,
+        short replication,
+        Map<String, String> clientProperties,
+        double faultRate,
+        long seed,
+        int maxInFlightDialogs,
+        long planLimit,
+        Map<DialogType, Double> dialogMix,
+        int maxTargetTurns,
+        int maxToolsPerDialog,
+        int maxSteps,
+        int maxGeneration,
+        List<String> judges,
+        int gatewayConcurrency) {
+
+    public static final List<String> ALL_JUDGES = List.of(
+            "JUDGE_HALLUCINATION", "JUDGE_CONSISTENCY", "JUDGE_TOOL_RESPONSE", "JUDGE_REPETITIVE");
+
+    public PipelineConfig {
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(topicPrefix, "topicPrefix");
+        if (partitions < 1) {
+            throw new IllegalArgumentException("partitions must be at least 1, got " + partitions);
+        }
+        if (maxInFlightDialogs < 1) {
+            throw new IllegalArgumentException("maxInFlightDialogs must be at least 1, got " + maxInFlightDialogs);
+        }
+        if (maxTargetTurns < 1 || maxToolsPerDialog < 1) {
+            throw new IllegalArgumentException("maxTargetTurns and maxToolsPerDialog must be at least 1");
+        }
+        clientProperties = Map.copyOf(clientProperties);
+        dialogMix = Map.copyOf(dialogMix);
+        judges = List.copyOf(judges);
+        if (dialogMix.values().stream().mapToDouble(Double::doubleValue).sum() <= 0) {
+            throw new IllegalArgumentException("dialogMix needs at least one positive weight");
+        }
+    }
+
+    /** The paper's four dialog types plus clarification, weighted roughly as in ToolACE's data. */
+    public static Map<DialogType, Double> defaultMix() {
+        final Map<DialogType, Double> mix = new EnumMap<>(DialogType.class);
+        mix.put(DialogType.SINGLE, 0.35);
+        mix.put(DialogType.PARALLEL, 0.20);
+        mix.put(DialogType.DEPENDENT, 0.15);
+        mix.put(DialogType.NON_TOOL, 0.15);
+        mix.put(DialogType.CLARIFY, 0.15);
+        return mix;
+    }
+
+    public static Builder builder(final Path dataDir) {
+        return new Builder(dataDir);
+    }
+
+    public Builder toBuilder() {
+        final Builder b = new Builder(dataDir);
+        b.bootstrapServers = bootstrapServers;
+        b.registryUrl = registryUrl;
+        b.topicPrefix = topicPrefix;
+        b.partitions = partitions;
+        b.replication = replication;
+        b.clientProperties = clientProperties;
+        b.faultRate = faultRate;
+        b.seed = seed;
+        b.maxInFlightDialogs = maxInFlightDialogs;
+        b.planLimit = planLimit;
+        b.dialogMix = dialogMix;
+        b.maxTargetTurns = maxTargetTurns;
+        b.maxToolsPerDialog = maxToolsPerDialog;
+        b.maxSteps = maxSteps;
+        b.maxGeneration = maxGeneration;
+        b.judges = judges;
+        b.gatewayConcurrency = gatewayConcurrency;
+        return b;
+    }
+
+    public boolean embeddedBroker() {
+        return bootstrapServers == null || bootstrapServers.isBlank();
+    }
+
+    public boolean embeddedRegistry() {
+        return registryUrl == null || registryUrl.isBlank();
+    }
+
+    /** Mutable collector of settings; every field starts at the default that runs. */
+    public static final class Builder {
+        private final Path dataDir;
+        private String bootstrapServers;
+        private String registryUrl;
+        private String topicPrefix = "toolace.";
+        private int partitions = 4;
+        private short replication = 1;
+        private Map<String, String> clientProperties = Map.of();
+        private double faultRate = 0.1;
+        private long seed = 42L;
+        private int maxInFlightDialogs = 2_000;
+        private long planLimit;
+        private Map<DialogType, Double> dialogMix = defaultMix();
+        private int maxTargetTurns = 3;
+        private int maxToolsPerDialog = 4;
+        private int maxSteps = 40;
+        private int maxGeneration = 8;
+        private List<String> judges = ALL_JUDGES;
+        private int gatewayConcurrency = 64;
+
+        private Builder(final Path dataDir) {
+            this.dataDir = dataDir;
+        }
+
+        public Builder bootstrapServers(final String v) { bootstrapServers = v; return this; }
+        public Builder registryUrl(final String v) { registryUrl = v; return this; }
+        public Builder topicPrefix(final String v) { topicPrefix = v; return this; }
+        public Builder partitions(final int v) { partitions = v; return this; }
+        public Builder replication(final short v) { replication = v; return this; }
+        public Builder clientProperties(final Map<String, String> v) { clientProperties = v; return this; }
+        public Builder faultRate(final double v) { faultRate = v; return this; }
+        public Builder seed(final long v) { seed = v; return this; }
+        public Builder maxInFlightDialogs(final int v) { maxInFlightDialogs = v; return this; }
+        public Builder planLimit(final long v) { planLimit = v; return this; }
+        public Builder dialogMix(final Map<DialogType, Double> v) { dialogMix = v; return this; }
+        public Builder maxTargetTurns(final int v) { maxTargetTurns = v; return this; }
+        public Builder maxToolsPerDialog(final int v) { maxToolsPerDialog = v; return this; }
+        public Builder maxSteps(final int v) { maxSteps = v; return this; }
+        public Builder maxGeneration(final int v) { maxGeneration = v; return this; }
+        public Builder judges(final List<String> v) { judges = v; return this; }
+        public Builder gatewayConcurrency(final int v) { gatewayConcurrency = v; return this; }
+
+        public PipelineConfig build() {
+            return new PipelineConfig(bootstrapServers, registryUrl, dataDir, topicPrefix, partitions, replication,
+                    clientProperties, faultRate, seed, maxInFlightDialogs, planLimit, dialogMix, maxTargetTurns,
+                    maxToolsPerDialog, maxSteps, maxGeneration, judges, gatewayConcurrency);
+        }
+    }
+}

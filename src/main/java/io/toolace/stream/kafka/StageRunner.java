@@ -1,0 +1,110 @@
+package io.toolace.stream.kafka;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one stage as a Kafka Streams application with exactly-once v2. Start waits until RUNNING or
+ * fails with a clear message; an uncaught error shuts the client down, so a broken stage is a failed
+ * process, never a silent zombie.
+ */
+public final class StageRunner implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StageRunner.class);
+
+    private final Stage stage;
+    private final KafkaStreams streams;
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+    public StageRunner(final Stage stage, final PipelineConfig config, final String bootstrapServers,
+            final String dlqTopic) {
+        this.stage = stage;
+        this.streams = new KafkaStreams(stage.buildTopology(), properties(stage, config, bootstrapServers, dlqTopic));
+        streams.setUncaughtExceptionHandler(error -> {
+            failure.compareAndSet(null, error);
+            LOG.error("stage {} failed: {}", stage.name(), DeadLetters.describe(error), error);
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+    }
+
+    /** Streams settings of a stage; public so tests and the bench build the same configuration. */
+    public static Properties properties(final Stage stage, final PipelineConfig config, final String bootstrapServers,
+            final String dlqTopic) {
+        final Properties props = new Properties();
+        props.putAll(config.clientProperties());
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.topicPrefix() + stage.name());
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir(config.dataDir()).toString());
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.replication());
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+        props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, dlqTopic);
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.class);
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.class);
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+        return props;
+    }
+
+    public static Path stateDir(final Path dataDir) {
+        return dataDir.resolve("streams");
+    }
+
+    public String name() {
+        return stage.name();
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    /** Starts and waits until RUNNING; throws with the reason if it fails or times out first. */
+    public void start(final Duration timeout) throws InterruptedException {
+        final CountDownLatch running = new CountDownLatch(1);
+        streams.setStateListener((now, before) -> {
+            if (now == KafkaStreams.State.RUNNING || now == KafkaStreams.State.ERROR
+                    || now == KafkaStreams.State.PENDING_SHUTDOWN) {
+                running.countDown();
+            }
+        });
+        streams.start();
+        if (!running.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("stage " + stage.name() + " not RUNNING after " + timeout
+                    + " (state " + streams.state() + ")");
+        }
+        if (streams.state() != KafkaStreams.State.RUNNING && streams.state() != KafkaStreams.State.REBALANCING) {
+            throw new IllegalStateException("stage " + stage.name() + " failed to start: "
+                    + (failure.get() == null ? streams.state() : DeadLetters.describe(failure.get())));
+        }
+        LOG.info("stage {} running", stage.name());
+    }
+
+    /** The error that stopped the stage, if one did. */
+    public Throwable failure() {
+        return failure.get();
+    }
+
+    public boolean healthy() {
+        final KafkaStreams.State state = streams.state();
+        return state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING;
+    }
+
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(30));
+    }
+}

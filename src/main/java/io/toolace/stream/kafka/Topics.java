@@ -1,0 +1,113 @@
+package io.toolace.stream.kafka;
+
+import io.toolace.stream.records.ApiDefinition;
+import io.toolace.stream.records.ContextNode;
+import io.toolace.stream.records.DialogDraft;
+import io.toolace.stream.records.DialogOutcome;
+import io.toolace.stream.records.LlmReply;
+import io.toolace.stream.records.LlmRequest;
+import io.toolace.stream.records.Sample;
+import io.toolace.stream.records.SeedDocument;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Produced;
+
+/**
+ * Every topic of the pipeline, paired with its serdes, under one prefix. Keys are strings everywhere
+ * (ids, content hashes, the planner partition); values are Avro records.
+ */
+public final class Topics {
+
+    /** A topic name with its serdes; {@code compacted} topics keep the latest value per key. */
+    public record Topic<V>(String name, Serde<String> keySerde, Serde<V> valueSerde, boolean compacted) {
+        public Consumed<String, V> consumed() {
+            return Consumed.with(keySerde, valueSerde);
+        }
+
+        public Produced<String, V> produced() {
+            return Produced.with(keySerde, valueSerde);
+        }
+
+        /** Adds a source node named {@code node} reading this topic to a processor topology. */
+        public Topology addSource(final Topology topology, final String node) {
+            return topology.addSource(node, keySerde.deserializer(), valueSerde.deserializer(), name);
+        }
+
+        /** Adds a sink node named {@code node} writing this topic, fed by the named processors. */
+        public Topology addSink(final Topology topology, final String node, final String... parents) {
+            return topology.addSink(node, name, keySerde.serializer(), valueSerde.serializer(), parents);
+        }
+    }
+
+    public final Topic<SeedDocument> seeds;
+    public final Topic<ContextNode> context;
+    public final Topic<ApiDefinition> candidates;
+    public final Topic<ApiDefinition> apiRejected;
+    public final Topic<ApiDefinition> pool;
+    public final Topic<DialogDraft> drafts;
+    public final Topic<DialogOutcome> outcomes;
+    public final Topic<Sample> sampleCandidates;
+    public final Topic<Sample> verified;
+    public final Topic<Sample> rejected;
+    public final Topic<LlmRequest> llmRequests;
+    public final Topic<LlmReply> speciationReplies;
+    public final Topic<LlmReply> evolutionReplies;
+    public final Topic<LlmReply> dialogReplies;
+    public final Topic<LlmReply> verifyReplies;
+    /** Raw bytes of anything that could not be read or processed, with the error in headers. */
+    public final String dlq;
+
+    private final String prefix;
+    private final List<Topic<?>> all = new ArrayList<>();
+
+    public Topics(final String prefix, final AvroSerdes serdes) {
+        this.prefix = prefix;
+        seeds = add("api.seeds", serdes.serde(SeedDocument.class), false);
+        context = add("api.context", serdes.serde(ContextNode.class), true);
+        candidates = add("api.candidates", serdes.serde(ApiDefinition.class), false);
+        apiRejected = add("api.rejected", serdes.serde(ApiDefinition.class), false);
+        pool = add("api.pool", serdes.serde(ApiDefinition.class), true);
+        drafts = add("dialog.drafts", serdes.serde(DialogDraft.class), false);
+        outcomes = add("dialog.outcomes", serdes.serde(DialogOutcome.class), false);
+        sampleCandidates = add("samples.candidates", serdes.serde(Sample.class), false);
+        verified = add("samples.verified", serdes.serde(Sample.class), false);
+        rejected = add("samples.rejected", serdes.serde(Sample.class), false);
+        llmRequests = add("llm.requests", serdes.serde(LlmRequest.class), false);
+        final Serde<LlmReply> replies = serdes.serde(LlmReply.class);
+        speciationReplies = add("llm.replies.speciation", replies, false);
+        evolutionReplies = add("llm.replies.evolution", replies, false);
+        dialogReplies = add("llm.replies.dialog", replies, false);
+        verifyReplies = add("llm.replies.verify", replies, false);
+        dlq = prefix + "dlq";
+    }
+
+    private <V> Topic<V> add(final String name, final Serde<V> valueSerde, final boolean compacted) {
+        final Topic<V> topic = new Topic<>(prefix + name, Serdes.String(), valueSerde, compacted);
+        all.add(topic);
+        return topic;
+    }
+
+    public String prefix() {
+        return prefix;
+    }
+
+    public List<Topic<?>> all() {
+        return List.copyOf(all);
+    }
+
+    /** What the admin step creates: every topic, the DLQ included, with the same partition count. */
+    public List<TopicSpec> specs(final int partitions, final short replication) {
+        final List<TopicSpec> specs = new ArrayList<>();
+        for (final Topic<?> topic : all) {
+            specs.add(new TopicSpec(topic.name(), partitions, replication,
+                    topic.compacted() ? Map.of("cleanup.policy", "compact") : Map.of()));
+        }
+        specs.add(new TopicSpec(dlq, partitions, replication, Map.of()));
+        return specs;
+    }
+}

@@ -1,0 +1,266 @@
+package io.toolace.stream.llm;
+
+import io.micrometer.core.instrument.Metrics;
+import io.toolace.stream.kafka.DeadLetters;
+import io.toolace.stream.kafka.Topics;
+import io.toolace.stream.records.LlmReply;
+import io.toolace.stream.records.LlmRequest;
+import io.toolace.stream.records.LlmUsage;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one component with side effects. It consumes {@code llm.requests}, keeps up to
+ * {@code concurrency} requests in flight with the backend, writes each reply to the topic the request
+ * names (key = correlation id), and commits offsets only below the oldest unfinished request. After a
+ * crash some requests are answered again, so a reply may arrive twice: every consumer of replies drops
+ * a reply for a step already taken.
+ *
+ * <p>All Kafka calls happen on the gateway's own thread; backends complete on theirs and hand their
+ * replies over through a queue.
+ */
+public final class LlmGateway implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LlmGateway.class);
+    private static final Duration COMMIT_EVERY = Duration.ofMillis(100);
+
+    private record Done(TopicPartition partition, long offset, LlmRequest request, LlmReply reply) {}
+
+    private record Acked(TopicPartition partition, long offset) {}
+
+    private final Topics topics;
+    private final LlmBackend backend;
+    private final int concurrency;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final Deserializer<LlmRequest> requests;
+    private final Serializer<LlmReply> replies;
+    private final OffsetTracker tracker = new OffsetTracker();
+    private final ConcurrentLinkedQueue<Done> done = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Acked> acked = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicLong answered = new AtomicLong();
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    public LlmGateway(final Topics topics, final LlmBackend backend, final int concurrency,
+            final Map<String, String> clientProperties, final String bootstrapServers) {
+        this.topics = topics;
+        this.backend = backend;
+        this.concurrency = concurrency;
+        this.requests = topics.llmRequests.valueSerde().deserializer();
+        this.replies = topics.speciationReplies.valueSerde().serializer();
+        this.consumer = new KafkaConsumer<>(consumerProperties(topics, clientProperties, bootstrapServers, concurrency),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.producer = new KafkaProducer<>(producerProperties(clientProperties, bootstrapServers),
+                new ByteArraySerializer(), new ByteArraySerializer());
+        this.thread = new Thread(this::run, "llm-gateway");
+        Metrics.gauge("toolace.llm.inflight", inFlight);
+    }
+
+    private static Properties consumerProperties(final Topics topics, final Map<String, String> clientProperties,
+            final String bootstrapServers, final int concurrency) {
+        final Properties props = new Properties();
+        props.putAll(clientProperties);
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, topics.prefix() + "gateway");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(1, concurrency));
+        return props;
+    }
+
+    private static Properties producerProperties(final Map<String, String> clientProperties,
+            final String bootstrapServers) {
+        final Properties props = new Properties();
+        props.putAll(clientProperties);
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        return props;
+    }
+
+    public void start() {
+        thread.start();
+        LOG.info("llm gateway running: backend {} model {}, up to {} requests in flight", backend.name(),
+                backend.model(), concurrency);
+    }
+
+    /** Requests answered (replies acknowledged by the broker) since start. */
+    public long answered() {
+        return answered.get();
+    }
+
+    public boolean healthy() {
+        return thread.isAlive() && failure.get() == null;
+    }
+
+    public Throwable failure() {
+        return failure.get();
+    }
+
+    private void run() {
+        try {
+            consumer.subscribe(List.of(topics.llmRequests.name()), new ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsRevoked(final Collection<TopicPartition> partitions) {
+                    commit(true);
+                    partitions.forEach(tracker::forget);
+                }
+
+                @Override
+                public void onPartitionsAssigned(final Collection<TopicPartition> partitions) {}
+            });
+            long lastCommit = System.nanoTime();
+            while (running) {
+                sendReplies();
+                finishAcked();
+                if (System.nanoTime() - lastCommit > COMMIT_EVERY.toNanos()) {
+                    commit(false);
+                    lastCommit = System.nanoTime();
+                }
+                final boolean full = inFlight.get() >= concurrency;
+                if (full) {
+                    consumer.pause(consumer.assignment());
+                } else if (!consumer.paused().isEmpty()) {
+                    consumer.resume(consumer.paused());
+                }
+                for (final ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(full ? 5 : 20))) {
+                    dispatch(record);
+                }
+            }
+            sendReplies();
+            producer.flush();
+            finishAcked();
+            commit(true);
+        } catch (final WakeupException e) {
+            if (running) {
+                failure.set(e);
+            }
+        } catch (final RuntimeException e) {
+            failure.set(e);
+            LOG.error("llm gateway stopped: {}", DeadLetters.describe(e), e);
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+            producer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private void dispatch(final ConsumerRecord<byte[], byte[]> record) {
+        final TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+        tracker.started(partition, record.offset());
+        final LlmRequest request;
+        try {
+            request = requests.deserialize(record.topic(), record.headers(), record.value());
+            if (request == null) {
+                throw new IllegalArgumentException("empty request");
+            }
+        } catch (final RuntimeException e) {
+            DeadLetters.countGatewayDeadLetter();
+            inFlight.incrementAndGet();
+            LOG.warn("dead-lettered {}-{}@{} in gateway: {}", record.topic(), record.partition(), record.offset(),
+                    DeadLetters.describe(e));
+            producer.send(new ProducerRecord<>(topics.dlq, null, record.key(), record.value(),
+                    DeadLetters.headers("gateway", record.topic(), record.partition(), record.offset(), e)),
+                    (metadata, error) -> acked.add(new Acked(partition, record.offset())));
+            return;
+        }
+        inFlight.incrementAndGet();
+        final long started = System.nanoTime();
+        backend.answer(request).whenComplete((reply, error) -> {
+            final LlmReply answer = error == null ? reply : failed(request, error, started);
+            done.add(new Done(partition, record.offset(), request, answer));
+        });
+    }
+
+    private LlmReply failed(final LlmRequest request, final Throwable error, final long started) {
+        return LlmReply.newBuilder()
+                .setRequest(request)
+                .setResult(null)
+                .setError(DeadLetters.describe(error))
+                .setUsage(LlmUsage.newBuilder().setBackend(backend.name()).setModel(backend.model())
+                        .setLatencyMs((System.nanoTime() - started) / 1_000_000).build())
+                .build();
+    }
+
+    private void sendReplies() {
+        for (Done d = done.poll(); d != null; d = done.poll()) {
+            final Done reply = d;
+            final byte[] key = reply.request().getCorrelationId().getBytes(StandardCharsets.UTF_8);
+            final String topic = reply.request().getReplyTopic();
+            Metrics.counter("toolace.llm.calls", "task", reply.request().getTask().name(),
+                    "outcome", reply.reply().getError() == null ? "ok" : "error").increment();
+            producer.send(new ProducerRecord<>(topic, key, replies.serialize(topic, reply.reply())),
+                    (metadata, error) -> {
+                        if (error != null) {
+                            failure.compareAndSet(null, error);
+                            return;
+                        }
+                        acked.add(new Acked(reply.partition(), reply.offset()));
+                    });
+        }
+    }
+
+    private void finishAcked() {
+        for (Acked a = acked.poll(); a != null; a = acked.poll()) {
+            tracker.finished(a.partition(), a.offset());
+            if (inFlight.get() > 0) {
+                inFlight.decrementAndGet();
+            }
+            answered.incrementAndGet();
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("a reply could not be written", failure.get());
+        }
+    }
+
+    private void commit(final boolean sync) {
+        final var offsets = tracker.committable();
+        if (offsets.isEmpty()) {
+            return;
+        }
+        if (sync) {
+            consumer.commitSync(offsets);
+        } else {
+            consumer.commitAsync(offsets, null);
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        try {
+            thread.join(Duration.ofSeconds(30).toMillis());
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        backend.close();
+    }
+}

@@ -1,0 +1,76 @@
+package io.toolace.stream.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.toolace.stream.Pipeline;
+import io.toolace.stream.TopicReader;
+import io.toolace.stream.kafka.PipelineConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.time.Duration;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code run} as a user runs it, stopped at a target and started again on the same data directory. */
+class RunCommandTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aSecondRunContinuesWhereTheFirstStoppedWithoutRepeatingASample() throws Exception {
+        final Path data = dir.resolve("data");
+        final Path out = dir.resolve("out/verified.jsonl");
+
+        // Given a first run stopped after 100 verified samples
+        assertThat(run(data, out, 100)).isZero();
+        final List<String> first = Files.readAllLines(out);
+        assertThat(first.size()).isGreaterThanOrEqualTo(100);
+
+        // When a second run on the same data directory goes on to 250
+        assertThat(run(data, out, 250)).isZero();
+
+        // Then the file holds the first run's lines unchanged, then new ones, no sample twice
+        final List<String> all = Files.readAllLines(out);
+        assertThat(all.size()).isGreaterThanOrEqualTo(250);
+        assertThat(all.subList(0, first.size())).isEqualTo(first);
+        final Set<String> distinct = new HashSet<>(all);
+        assertThat(distinct).hasSize(all.size());
+        for (final String line : all) {
+            final JsonNode sample = JSON.readTree(line);
+            assertThat(sample.get("system").asText()).isNotBlank();
+            assertThat(sample.get("conversations").size()).isGreaterThanOrEqualTo(2);
+            assertThat(sample.get("conversations").get(0).get("from").asText()).isEqualTo("user");
+        }
+
+        // and the pool and seeds carried over: nothing was admitted or fed twice
+        try (Pipeline pipeline = Pipeline.start(PipelineConfig.builder(data).partitions(2).build(), Set.of(),
+                Duration.ofMinutes(1))) {
+            final List<String> pool = TopicReader.readAll(pipeline.clientConfig(), pipeline.topics().pool).stream()
+                    .map(ConsumerRecord::key).collect(Collectors.toList());
+            assertThat(pool).isNotEmpty().doesNotHaveDuplicates();
+            final List<String> seeds = TopicReader.readAll(pipeline.clientConfig(), pipeline.topics().seeds).stream()
+                    .map(ConsumerRecord::key).collect(Collectors.toList());
+            assertThat(seeds).isNotEmpty().doesNotHaveDuplicates();
+        }
+    }
+
+    private static int run(final Path data, final Path out, final long target) {
+        final List<String> args = new ArrayList<>(List.of("--data-dir", data.toString(), "--out", out.toString(),
+                "--target", Long.toString(target), "--partitions", "2", "--max-generation", "1",
+                "--progress-every", "PT1S"));
+        return new CommandLine(new RunCommand()).execute(args.toArray(String[]::new));
+    }
+}
