@@ -1,0 +1,126 @@
+package io.toolace.stream.evolution;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Ids of API context-tree nodes: the normalised names from the root down, joined with {@code /},
+ * e.g. {@code finance/payments/refund a payment}. Two documents that name the same functionality
+ * with different case, spacing or punctuation land on the same node, and a subtree is a key
+ * prefix, so a sorted store answers "everything under finance/payments" with one prefix scan.
+ */
+public final class ContextPaths {
+
+    /** Separates the segments of an id; a segment can never contain it. */
+    public static final char SEPARATOR = '/';
+
+    private ContextPaths() {}
+
+    /**
+     * The id of the node with these names from the root down.
+     *
+     * @throws IllegalArgumentException when the list is empty or a name has no letter or digit
+     */
+    public static String id(final List<String> pathNames) {
+        if (pathNames == null || pathNames.isEmpty()) {
+            throw new IllegalArgumentException("a context path needs at least one name");
+        }
+        final StringBuilder id = new StringBuilder();
+        for (final String name : pathNames) {
+            final String segment = segment(name);
+            if (segment.isEmpty()) {
+                throw new IllegalArgumentException(
+                        "context path name has no letter or digit: '" + name + "' in " + pathNames);
+            }
+            if (id.length() > 0) {
+                id.append(SEPARATOR);
+            }
+            id.append(segment);
+        }
+        return id.toString();
+    }
+
+    /**
+     * One name normalised to a segment: lower case, punctuation removed, whitespace collapsed to
+     * single inner spaces. Separator-like punctuation ({@code - _ / & + . , ; :}) becomes a space,
+     * so "Payouts/Transfers" stays two words; any other punctuation (quotes, brackets, apostrophes)
+     * is dropped, so "user's" and "users" agree. Empty when the name has no letter or digit.
+     */
+    public static String segment(final String name) {
+        if (name == null) {
+            return "";
+        }
+        final String lower = name.toLowerCase(Locale.ROOT);
+        final StringBuilder out = new StringBuilder(lower.length());
+        boolean pendingSpace = false;
+        for (int i = 0; i < lower.length(); ) {
+            final int cp = lower.codePointAt(i);
+            i += Character.charCount(cp);
+            if (Character.isLetterOrDigit(cp)) {
+                if (pendingSpace && out.length() > 0) {
+                    out.append(' ');
+                }
+                pendingSpace = false;
+                out.appendCodePoint(cp);
+            } else if (Character.isWhitespace(cp) || isWordSeparator(cp)) {
+                pendingSpace = true;
+            }
+        }
+        return out.toString();
+    }
+
+    /** The parent's id, or {@code null} for a root (domain) id. */
+    public static String parentId(final String id) {
+        final int cut = id.lastIndexOf(SEPARATOR);
+        return cut < 0 ? null : id.substring(0, cut);
+    }
+
+    /** Number of segments: 1 for a domain, 2 for a sub-domain, 3 for a functionality. */
+    public static int depth(final String id) {
+        int depth = 1;
+        for (int i = 0; i < id.length(); i++) {
+            if (id.charAt(i) == SEPARATOR) {
+                depth++;
+            }
+        }
+        return depth;
+    }
+
+    /**
+     * The key prefix of every strict descendant of the node, e.g. {@code finance/payments/} for
+     * the sub-domain {@code finance/payments}. The trailing separator keeps {@code finance/pay}
+     * from matching {@code finance/payments}.
+     */
+    public static String prefix(final String id) {
+        return id + SEPARATOR;
+    }
+
+    /** The descendant prefix of the node with these names; see {@link #prefix(String)}. */
+    public static String prefix(final List<String> pathNames) {
+        return prefix(id(pathNames));
+    }
+
+    /**
+     * The smallest key greater than every key starting with {@code prefix}, for range scans on
+     * stores that take an exclusive upper bound ({@code range(prefix, prefixEnd(prefix))}).
+     */
+    public static String prefixEnd(final String prefix) {
+        if (prefix.isEmpty()) {
+            throw new IllegalArgumentException("an empty prefix has no end: it covers every key");
+        }
+        final char last = prefix.charAt(prefix.length() - 1);
+        return prefix.substring(0, prefix.length() - 1) + (char) (last + 1);
+    }
+
+    /** Whether {@code id} is {@code ancestorId} itself or lies in its subtree. */
+    public static boolean isWithin(final String id, final String ancestorId) {
+        return id.equals(ancestorId) || id.startsWith(prefix(ancestorId));
+    }
+
+    private static boolean isWordSeparator(final int cp) {
+        return switch (cp) {
+            case '-', '_', '/', '\\', '&', '+', '.', ',', ';', ':', '|' -> true;
+            default -> Character.getType(cp) == Character.DASH_PUNCTUATION;
+        };
+    }
+}

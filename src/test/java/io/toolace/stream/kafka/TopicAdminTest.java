@@ -1,0 +1,112 @@
+package io.toolace.stream.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TopicAdminTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    @TempDir
+    static Path dataDir;
+
+    private static EmbeddedKafka kafka;
+    private static TopicAdmin admin;
+
+    @BeforeAll
+    static void startBroker() {
+        kafka = EmbeddedKafka.start(dataDir);
+        admin = TopicAdmin.create(KafkaClientConfig.of(kafka.bootstrapServers()));
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        admin.close();
+        kafka.close();
+    }
+
+    @Test
+    void ensureCreatesWhatIsMissingAndLeavesExistingTopicsAlone() {
+        // Given
+        final List<TopicSpec> specs = List.of(
+                TopicSpec.of("ensure.events", 3, (short) 1),
+                TopicSpec.compacted("ensure.table", 2, (short) 1).withConfig("min.cleanable.dirty.ratio", "0.1"));
+
+        // When
+        final List<String> first = admin.ensure(specs, TIMEOUT);
+        final List<String> second = admin.ensure(specs, TIMEOUT);
+
+        // Then
+        assertThat(first).containsExactly("ensure.events", "ensure.table");
+        assertThat(second).isEmpty();
+        assertThat(admin.describe(List.of("ensure.table", "ensure.events"))).containsExactly(
+                new TopicInfo("ensure.events", 3, "delete", 0),
+                new TopicInfo("ensure.table", 2, "compact", 0));
+        assertThat(admin.describe()).extracting(TopicInfo::name).contains("ensure.events", "ensure.table")
+                .noneMatch(name -> name.startsWith("__"));
+    }
+
+    @Test
+    void aPartitionCountOtherThanTheSpecsIsReportedByTopic() {
+        admin.ensure(List.of(TopicSpec.of("mismatch.a", 2, (short) 1), TopicSpec.of("mismatch.b", 1, (short) 1)), TIMEOUT);
+
+        assertThatThrownBy(() -> admin.ensure(List.of(
+                TopicSpec.of("mismatch.a", 4, (short) 1), TopicSpec.of("mismatch.b", 1, (short) 1)), TIMEOUT))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("mismatch.a has 2 partitions, its spec 4")
+                .hasMessageNotContaining("mismatch.b has");
+    }
+
+    @Test
+    void offsetSpanIncludesTransactionMarkersAndAbortedRecordsWhileCountCommittedIsExact() {
+        // Given three committed transactions of two records and one aborted transaction of two records
+        admin.ensure(List.of(TopicSpec.of("tx.records", 1, (short) 1)), TIMEOUT);
+        final Properties props = KafkaClientConfig.of(kafka.bootstrapServers()).clientProperties();
+        props.put("transactional.id", "topic-admin-test");
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+            producer.initTransactions();
+            for (int tx = 0; tx < 4; tx++) {
+                producer.beginTransaction();
+                producer.send(new ProducerRecord<>("tx.records", "k" + tx, "a"));
+                producer.send(new ProducerRecord<>("tx.records", "k" + tx, "b"));
+                if (tx < 3) {
+                    producer.commitTransaction();
+                } else {
+                    producer.flush(); // else abort drops the unsent records and they take no offsets
+                    producer.abortTransaction();
+                }
+            }
+        }
+
+        // Then each transaction took its records' offsets plus one for its marker (markers are written
+        // after commit and abort return, so the span reaches its final value a moment later)
+        final long expectedSpan = 4L * (2 + 1);
+        final long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        long span;
+        do {
+            span = admin.describe(List.of("tx.records")).get(0).offsetSpan();
+        } while (span < expectedSpan && System.nanoTime() < deadline);
+        assertThat(span).isEqualTo(expectedSpan);
+        assertThat(admin.countCommitted("tx.records", TIMEOUT)).isEqualTo(6);
+    }
+
+    @Test
+    void describingAMissingTopicFailsWithItsName() {
+        assertThatThrownBy(() -> admin.describe(List.of("no.such.topic", "no.other.topic")))
+                .hasMessageContaining("no.such.topic").hasMessageContaining("no.other.topic");
+        assertThatThrownBy(() -> admin.countCommitted("no.such.topic", TIMEOUT))
+                .hasMessageContaining("no.such.topic");
+    }
+}
