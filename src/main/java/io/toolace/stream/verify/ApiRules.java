@@ -1,0 +1,91 @@
+package io.toolace.stream.verify;
+
+import io.toolace.stream.format.CallSyntax;
+import io.toolace.stream.format.ToolSpec;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * API-definition rules: {@link Rule#API_NAME_INVALID}, {@link Rule#API_DESCRIPTION_MISSING},
+ * {@link Rule#API_SCHEMA_INVALID} and {@link Rule#API_DUPLICATE_NAME}. The API pool checks each
+ * candidate API with {@link #check(ToolSpec)}; the verifier checks a sample's tool list.
+ */
+public final class ApiRules {
+
+    private static final int MAX_PROBLEMS_SHOWN = 5;
+
+    private ApiRules() {}
+
+    /** A tool with its compiled parameter schema; {@code parameters} is {@code null} when the tool takes none. */
+    record CompiledTool(ToolSpec spec, ParamSchema parameters) {}
+
+    /** The failures of one API definition (turn -1), under all rules. */
+    public static List<Failure> check(final ToolSpec tool) {
+        final Findings findings = new Findings(RuleConfig.DEFAULTS);
+        compile(tool, findings);
+        return findings.failures();
+    }
+
+    /** The failures of a tool list (turn -1): each definition, and names declared twice. */
+    public static List<Failure> check(final List<ToolSpec> tools) {
+        final Findings findings = new Findings(RuleConfig.DEFAULTS);
+        compileAll(tools, findings);
+        return findings.failures();
+    }
+
+    /** Compiles a sample's tools by name, reporting definition problems. The first of two same-named tools wins. */
+    static Map<String, CompiledTool> compileAll(final List<ToolSpec> tools, final Findings findings) {
+        final Map<String, CompiledTool> byName = new HashMap<>(Math.max(4, tools.size() * 2));
+        final Set<String> reported = new HashSet<>();
+        for (final ToolSpec tool : tools) {
+            final CompiledTool compiled = compile(tool, findings);
+            if (tool.name() == null) {
+                continue;
+            }
+            if (byName.putIfAbsent(tool.name(), compiled) != null && reported.add(tool.name())) {
+                findings.add(Rule.API_DUPLICATE_NAME, -1, "tool '" + tool.name() + "' is declared more than once");
+            }
+        }
+        return byName;
+    }
+
+    static CompiledTool compile(final ToolSpec tool, final Findings findings) {
+        final String label = tool.name() == null ? "a tool" : "tool '" + tool.name() + "'";
+        if (tool.name() == null || tool.name().isBlank()) {
+            findings.add(Rule.API_NAME_INVALID, -1, label + " has no name");
+        } else if (!CallSyntax.isCallableName(tool.name())) {
+            findings.add(Rule.API_NAME_INVALID, -1, label + ": the name cannot be written as a call (it has brackets, "
+                    + "control characters, surrounding spaces, a leading comma or a '(' that reads as an argument list)");
+        }
+        if (tool.description() == null || tool.description().isBlank()) {
+            findings.add(Rule.API_DESCRIPTION_MISSING, -1, label + " has no description");
+        }
+        if (tool.parameters() == null) {
+            // A tool without parameters takes no arguments; OpenAI lets the schema be left out then.
+            return new CompiledTool(tool, null);
+        }
+        final List<String> problems = new ArrayList<>(0);
+        final ParamSchema parameters = ParamSchema.compile(tool.parameters(), "", problems);
+        if (parameters.types() != JsonType.ANY && parameters.types() != JsonType.OBJECT.bit()) {
+            problems.add("parameters are of type " + JsonType.describe(parameters.types()) + ", expected an object schema");
+        }
+        if (tool.response() != null && !tool.response().isObject()) {
+            problems.add("the response schema is " + JsonType.describeValue(tool.response()) + ", expected an object");
+        }
+        if (!problems.isEmpty()) {
+            findings.add(Rule.API_SCHEMA_INVALID, -1, label + ": " + summary(problems));
+        }
+        return new CompiledTool(tool, parameters);
+    }
+
+    private static String summary(final List<String> problems) {
+        if (problems.size() <= MAX_PROBLEMS_SHOWN) {
+            return String.join("; ", problems);
+        }
+        return String.join("; ", problems.subList(0, MAX_PROBLEMS_SHOWN)) + "; and " + (problems.size() - MAX_PROBLEMS_SHOWN) + " more";
+    }
+}

@@ -1,0 +1,111 @@
+package io.toolace.stream.verify;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.toolace.stream.format.FunctionCall;
+import io.toolace.stream.format.Message;
+import io.toolace.stream.format.ToolSpec;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Call executability: every call names a declared tool, passes its required parameters and no
+ * others, and every argument (nested items and keys included) has the declared type and meets the
+ * declared constraints. Nothing is executed.
+ */
+final class CallRules {
+
+    private CallRules() {}
+
+    static void check(final List<Message> messages, final Map<String, ApiRules.CompiledTool> tools, final Findings findings) {
+        for (int turn = 0; turn < messages.size(); turn++) {
+            final Message message = messages.get(turn);
+            // A turn the reader could not fully read is reported once, for what the reader found.
+            if (message.issue() == null) {
+                for (final FunctionCall call : message.calls()) {
+                    checkCall(call, turn, tools, findings);
+                }
+            }
+        }
+    }
+
+    private static void checkCall(final FunctionCall call, final int turn, final Map<String, ApiRules.CompiledTool> tools,
+            final Findings findings) {
+        if (call.name() == null) {
+            findings.add(Rule.DIALOG_MISSING_FIELD, turn, "a call has no function name");
+            return;
+        }
+        final ApiRules.CompiledTool tool = tools.get(call.name());
+        if (tool == null) {
+            findings.add(Rule.CALL_UNKNOWN_FUNCTION, turn, "'" + call.name() + "' is not a declared tool" + suggestion(call.name(), tools));
+            return;
+        }
+        final ParamSchema parameters = tool.parameters();
+        final Map<String, ParamSchema> declared = parameters == null || parameters.properties() == null ? Map.of() : parameters.properties();
+        final boolean undeclaredAllowed = parameters != null && parameters.allowsUndeclared(true);
+        final String fn = call.name();
+        final ParamSchema.Sink sink = (rule, path, message) -> findings.add(rule, turn, fn + ": '" + path + "' " + message);
+        List<String> unknown = null;
+        final Iterator<Map.Entry<String, JsonNode>> args = call.arguments().fields();
+        while (args.hasNext()) {
+            final Map.Entry<String, JsonNode> arg = args.next();
+            final ParamSchema schema = declared.get(arg.getKey());
+            if (schema != null) {
+                schema.check(arg.getValue(), arg.getKey(), sink);
+            } else if (!undeclaredAllowed) {
+                if (unknown == null) {
+                    unknown = new ArrayList<>(2);
+                }
+                unknown.add(arg.getKey());
+            }
+        }
+        if (unknown != null) {
+            findings.add(Rule.CALL_UNKNOWN_PARAM, turn, fn + ": " + names(unknown) + (unknown.size() == 1 ? " is" : " are")
+                    + " not declared; declared: " + (declared.isEmpty() ? "none" : names(declared.keySet())));
+        }
+        if (parameters != null && !parameters.required().isEmpty()) {
+            List<String> missing = null;
+            for (final String name : parameters.required()) {
+                if (!call.arguments().has(name)) {
+                    if (missing == null) {
+                        missing = new ArrayList<>(2);
+                    }
+                    missing.add(name);
+                }
+            }
+            if (missing != null) {
+                findings.add(Rule.CALL_MISSING_REQUIRED, turn, fn + ": required " + names(missing) + " missing");
+            }
+        }
+    }
+
+    /** Points at the declared tool a mangled name most likely meant: same name ignoring case, or the only one ending with it. */
+    private static String suggestion(final String called, final Map<String, ApiRules.CompiledTool> tools) {
+        final String lower = called.toLowerCase(Locale.ROOT);
+        String candidate = null;
+        for (final ApiRules.CompiledTool tool : tools.values()) {
+            final ToolSpec spec = tool.spec();
+            final String name = spec.name().toLowerCase(Locale.ROOT);
+            if (name.equals(lower)) {
+                return "; did you mean '" + spec.name() + "'?";
+            }
+            if (name.endsWith(lower)) {
+                if (candidate != null) {
+                    return "";
+                }
+                candidate = spec.name();
+            }
+        }
+        return candidate == null ? "" : "; did you mean '" + candidate + "'?";
+    }
+
+    private static String names(final Iterable<String> names) {
+        final StringBuilder out = new StringBuilder();
+        for (final String name : names) {
+            out.append(out.length() == 0 ? "" : ", ").append('\'').append(name).append('\'');
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,130 @@
+package io.toolace.stream.verify;
+
+import io.toolace.stream.format.FunctionCall;
+import io.toolace.stream.format.Message;
+import io.toolace.stream.format.Role;
+import io.toolace.stream.format.ToolResult;
+import io.toolace.stream.format.TurnIssue;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Sample consistency: turns in a valid order, each tool turn answering the calls before it with one
+ * result per call under the called names, and assistant turns in the form the prompt demands.
+ *
+ * <p>The order is: user, then assistant; an assistant turn with calls is followed by a tool turn,
+ * one without by a user turn; a tool turn is followed by an assistant turn. System turns may appear
+ * anywhere and are skipped.
+ */
+final class ConsistencyRules {
+
+    private ConsistencyRules() {}
+
+    /** The kind of the previous non-system turn, which decides what may come next. */
+    private enum Step { START, USER, ASSISTANT_TEXT, ASSISTANT_CALLS, TOOL }
+
+    static void check(final List<Message> messages, final boolean callsOnly, final Findings findings) {
+        Step previous = Step.START;
+        Message previousMessage = null;
+        for (int turn = 0; turn < messages.size(); turn++) {
+            final Message message = messages.get(turn);
+            if (message.role() == Role.SYSTEM) {
+                continue;
+            }
+            final Step step = step(message);
+            final String expected = expectedAfter(previous);
+            if (!allowed(previous, step)) {
+                findings.add(Rule.CONSIST_ROLE_ORDER, turn, describe(step) + " turn after "
+                        + (previous == Step.START ? "the start" : describe(previous) + " turn") + "; expected " + expected);
+            } else if (step == Step.TOOL && message.issue() == null && previousMessage.issue() == null) {
+                checkResults(previousMessage.calls(), message.results(), turn, findings);
+            }
+            if (callsOnly && step == Step.ASSISTANT_CALLS && message.text() != null && !message.text().isBlank()) {
+                findings.add(Rule.CONSIST_FORMAT_VIOLATION, turn, "text beside the call list, where the system prompt demands calls only");
+            }
+            previous = step;
+            previousMessage = message;
+        }
+    }
+
+    private static Step step(final Message message) {
+        return switch (message.role()) {
+            case USER -> Step.USER;
+            case TOOL -> Step.TOOL;
+            // A call list that failed to parse was still meant as calls.
+            default -> message.calls().isEmpty() && !isBrokenCallList(message) ? Step.ASSISTANT_TEXT : Step.ASSISTANT_CALLS;
+        };
+    }
+
+    private static boolean isBrokenCallList(final Message message) {
+        return message.issue() != null && message.issue().kind() == TurnIssue.Kind.CALL_SYNTAX;
+    }
+
+    private static boolean allowed(final Step previous, final Step next) {
+        return switch (previous) {
+            case START, ASSISTANT_TEXT -> next == Step.USER;
+            case USER, TOOL -> next == Step.ASSISTANT_TEXT || next == Step.ASSISTANT_CALLS;
+            case ASSISTANT_CALLS -> next == Step.TOOL;
+        };
+    }
+
+    /** What may follow a turn, for messages. */
+    private static String expectedAfter(final Step previous) {
+        return switch (previous) {
+            case START, ASSISTANT_TEXT -> "a user turn";
+            case USER, TOOL -> "an assistant turn";
+            case ASSISTANT_CALLS -> "a tool turn with the call results";
+        };
+    }
+
+    private static String describe(final Step step) {
+        return switch (step) {
+            case START -> "the start";
+            case USER -> "a user";
+            case ASSISTANT_TEXT -> "an assistant text";
+            case ASSISTANT_CALLS -> "an assistant call";
+            case TOOL -> "a tool";
+        };
+    }
+
+    private static void checkResults(final List<FunctionCall> calls, final List<ToolResult> results, final int turn,
+            final Findings findings) {
+        // An empty tool turn is reported as such by the dialog rules.
+        if (results.isEmpty()) {
+            return;
+        }
+        if (results.size() != calls.size()) {
+            findings.add(Rule.CONSIST_RESPONSE_COUNT, turn, results.size() + " result" + (results.size() == 1 ? "" : "s")
+                    + " for " + calls.size() + " call" + (calls.size() == 1 ? "" : "s"));
+        }
+        if (!findings.on(Rule.CONSIST_TOOL_NAME_MISMATCH)) {
+            return;
+        }
+        final Set<String> called = new LinkedHashSet<>(calls.size() * 2);
+        for (final FunctionCall call : calls) {
+            called.add(call.name());
+        }
+        List<String> strangers = null;
+        for (final ToolResult result : results) {
+            if (result.name() != null && !called.contains(result.name())) {
+                if (strangers == null) {
+                    strangers = new ArrayList<>(1);
+                }
+                strangers.add(result.name());
+            }
+        }
+        if (strangers != null) {
+            findings.add(Rule.CONSIST_TOOL_NAME_MISMATCH, turn, "results for " + quote(strangers) + " answer no call; called: " + quote(called));
+        }
+    }
+
+    private static String quote(final Iterable<String> names) {
+        final StringBuilder out = new StringBuilder();
+        for (final String name : names) {
+            out.append(out.length() == 0 ? "" : ", ").append('\'').append(name).append('\'');
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,538 @@
+package io.toolace.stream.verify;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * A parameter schema compiled once per tool, then checked against each call's arguments.
+ *
+ * <p>Reads JSON Schema and the BFCL/ToolACE dialect alike: type names as in {@link JsonType},
+ * {@code "required": null}, {@code "optional": true} on a property, draft-3 {@code "required": true}
+ * on a property, {@code "nullable": true}, {@code type} lists such as {@code ["string", "null"]},
+ * {@code items} as one schema or a tuple list, {@code anyOf}/{@code oneOf} (both read as "at least
+ * one matches"), {@code allOf}, {@code enum}, {@code const}, {@code pattern}, {@code format},
+ * numeric bounds (draft-4 boolean and draft-6 numeric exclusive bounds) and length bounds.
+ * Unknown keywords are annotations and ignored, as JSON Schema prescribes.
+ *
+ * <p>Compiling never throws: a malformed schema compiles to the checks that can be made sense of,
+ * and each problem is reported, so one bad keyword neither hides the others nor stops the calls
+ * from being checked.
+ */
+final class ParamSchema {
+
+    /** Where a check reports a broken argument. */
+    interface Sink {
+        void report(Rule rule, String path, String message);
+    }
+
+    /** Accepts everything: the schema of an argument whose schema is unusable. */
+    static final ParamSchema ANY = new ParamSchema();
+
+    /**
+     * Patterns by source. Tool schemas repeat across samples (an API pool is finite), so caching
+     * avoids recompiling a regex per sample. Bounded crudely: cleared when full.
+     */
+    private static final Map<String, Pattern> PATTERNS = new ConcurrentHashMap<>();
+    private static final int MAX_CACHED_PATTERNS = 10_000;
+    private static final int MAX_ENUM_SHOWN = 8;
+
+    private final int types;
+    private final List<JsonNode> enumValues;
+    private final Pattern pattern;
+    private final StringFormat format;
+    private final double minimum;
+    private final double maximum;
+    private final boolean minimumExclusive;
+    private final boolean maximumExclusive;
+    private final int minLength;
+    private final int maxLength;
+    private final int minItems;
+    private final int maxItems;
+    private final Map<String, ParamSchema> properties;
+    private final Set<String> required;
+    private final ParamSchema items;
+    private final List<ParamSchema> tupleItems;
+    /** {@code null}: not stated; otherwise whether undeclared object keys are allowed. */
+    private final Boolean additionalAllowed;
+    private final ParamSchema additionalSchema;
+    private final List<ParamSchema> anyOf;
+    private final List<ParamSchema> allOf;
+
+    private ParamSchema() {
+        types = JsonType.ANY;
+        enumValues = null;
+        pattern = null;
+        format = null;
+        minimum = Double.NaN;
+        maximum = Double.NaN;
+        minimumExclusive = false;
+        maximumExclusive = false;
+        minLength = -1;
+        maxLength = -1;
+        minItems = -1;
+        maxItems = -1;
+        properties = null;
+        required = Set.of();
+        items = null;
+        tupleItems = null;
+        additionalAllowed = null;
+        additionalSchema = null;
+        anyOf = null;
+        allOf = null;
+    }
+
+    private ParamSchema(final JsonNode schema, final String path, final List<String> problems) {
+        types = types(schema, path, problems);
+        enumValues = enumValues(schema, path, problems, types);
+        pattern = pattern(schema.get("pattern"), path, problems);
+        final JsonNode formatName = schema.get("format");
+        format = formatName != null && formatName.isTextual() ? StringFormat.byName(formatName.textValue()) : null;
+
+        final JsonNode exclusiveMin = schema.get("exclusiveMinimum");
+        final JsonNode exclusiveMax = schema.get("exclusiveMaximum");
+        final double inclusiveMin = number(schema, "minimum", path, problems);
+        final double inclusiveMax = number(schema, "maximum", path, problems);
+        // Draft 6+: exclusiveMinimum is the bound itself; draft 4: a flag on minimum.
+        if (exclusiveMin != null && exclusiveMin.isNumber()) {
+            minimum = exclusiveMin.doubleValue();
+            minimumExclusive = true;
+        } else {
+            minimum = inclusiveMin;
+            minimumExclusive = exclusiveMin != null && exclusiveMin.asBoolean(false);
+        }
+        if (exclusiveMax != null && exclusiveMax.isNumber()) {
+            maximum = exclusiveMax.doubleValue();
+            maximumExclusive = true;
+        } else {
+            maximum = inclusiveMax;
+            maximumExclusive = exclusiveMax != null && exclusiveMax.asBoolean(false);
+        }
+        if (minimum > maximum) {
+            problems.add(where(path) + "minimum " + minimum + " is above maximum " + maximum);
+        }
+        minLength = count(schema, "minLength", path, problems);
+        maxLength = count(schema, "maxLength", path, problems);
+        minItems = count(schema, "minItems", path, problems);
+        maxItems = count(schema, "maxItems", path, problems);
+        if (maxLength >= 0 && minLength > maxLength) {
+            problems.add(where(path) + "minLength " + minLength + " is above maxLength " + maxLength);
+        }
+        if (maxItems >= 0 && minItems > maxItems) {
+            problems.add(where(path) + "minItems " + minItems + " is above maxItems " + maxItems);
+        }
+
+        final Set<String> requiredNames = new LinkedHashSet<>();
+        properties = properties(schema, path, problems, requiredNames);
+        required = required(schema, path, problems, requiredNames);
+
+        final JsonNode itemsNode = schema.get("items");
+        if (itemsNode != null && itemsNode.isArray()) {
+            final List<ParamSchema> tuple = new ArrayList<>(itemsNode.size());
+            for (int i = 0; i < itemsNode.size(); i++) {
+                tuple.add(compile(itemsNode.get(i), path + "[" + i + "]", problems));
+            }
+            tupleItems = List.copyOf(tuple);
+            items = null;
+        } else {
+            tupleItems = null;
+            items = itemsNode == null || itemsNode.isNull() ? null : compile(itemsNode, path + "[]", problems);
+        }
+
+        final JsonNode additional = schema.get("additionalProperties");
+        if (additional == null || additional.isNull()) {
+            additionalAllowed = null;
+            additionalSchema = null;
+        } else if (additional.isBoolean()) {
+            additionalAllowed = additional.booleanValue();
+            additionalSchema = null;
+        } else {
+            additionalAllowed = Boolean.TRUE;
+            additionalSchema = compile(additional, path + ".*", problems);
+        }
+        final List<ParamSchema> alternatives = alternatives(schema, "anyOf", path, problems);
+        final List<ParamSchema> oneOf = alternatives(schema, "oneOf", path, problems);
+        anyOf = alternatives == null ? oneOf : oneOf == null ? alternatives : concat(alternatives, oneOf);
+        allOf = alternatives(schema, "allOf", path, problems);
+    }
+
+    /**
+     * Compiles a schema, adding a description of each problem found to {@code problems}.
+     *
+     * @param path the parameter path for messages, e.g. {@code budget.min}
+     */
+    static ParamSchema compile(final JsonNode schema, final String path, final List<String> problems) {
+        if (schema == null || !schema.isObject()) {
+            problems.add(where(path) + "schema is " + (schema == null ? "missing" : "a " + JsonType.describeValue(schema))
+                    + ", expected an object");
+            return ANY;
+        }
+        return new ParamSchema(schema, path, problems);
+    }
+
+    /** The declared types as bits of {@link JsonType}; {@link JsonType#ANY} when unconstrained. */
+    int types() {
+        return types;
+    }
+
+    /** Declared properties, or {@code null} when the schema declares none. */
+    Map<String, ParamSchema> properties() {
+        return properties;
+    }
+
+    Set<String> required() {
+        return required;
+    }
+
+    /**
+     * Whether an object may carry a key its schema does not declare. Unless the schema says so,
+     * the arguments of a call may not ({@code closedByDefault}), while nested objects may, as in
+     * JSON Schema.
+     */
+    boolean allowsUndeclared(final boolean closedByDefault) {
+        return additionalAllowed == null ? !closedByDefault : additionalAllowed;
+    }
+
+    /** Checks one value, reporting each problem under its rule. */
+    void check(final JsonNode value, final String path, final Sink sink) {
+        if (!JsonType.matches(types, value)) {
+            sink.report(Rule.CALL_TYPE_MISMATCH, path, "expected " + JsonType.describe(types) + ", got " + JsonType.describeValue(value));
+            return;
+        }
+        if (anyOf != null && !matchesAny(value)) {
+            sink.report(Rule.CALL_TYPE_MISMATCH, path, JsonType.describeValue(value) + " matches none of the schema's alternatives");
+            return;
+        }
+        if (allOf != null) {
+            for (final ParamSchema part : allOf) {
+                part.check(value, path, sink);
+            }
+        }
+        if (enumValues != null && !inEnum(value)) {
+            sink.report(Rule.CALL_CONSTRAINT_VIOLATION, path, JsonType.describeValue(value) + " is not one of " + enumText());
+            return;
+        }
+        switch (value.getNodeType()) {
+            case STRING -> checkString(value.textValue(), path, sink);
+            case NUMBER -> checkNumber(value, path, sink);
+            case ARRAY -> checkArray(value, path, sink);
+            case OBJECT -> checkObject(value, path, sink);
+            default -> { }
+        }
+    }
+
+    private void checkString(final String s, final String path, final Sink sink) {
+        if (minLength >= 0 || maxLength >= 0) {
+            final int length = s.codePointCount(0, s.length());
+            if (minLength >= 0 && length < minLength) {
+                sink.report(Rule.CALL_CONSTRAINT_VIOLATION, path, "has " + length + " characters, fewer than minLength " + minLength);
+            }
+            if (maxLength >= 0 && length > maxLength) {
+                sink.report(Rule.CALL_CONSTRAINT_VIOLATION, path, "has " + length + " characters, more than maxLength " + maxLength);
+            }
+        }
+        if (pattern != null && !pattern.matcher(s).find()) {
+            sink.report(Rule.CALL_CONSTRAINT_VIOLATION, path, shorten(s) + " does not match the pattern " + pattern.pattern());
+        }
+        if (format != null && !format.accepts(s)) {
+            sink.report(Rule.CALL_CONSTRAINT_VIOLATION, path, shorten(s) + " is not a valid " + format.schemaName());
+        }
+    }
+
+    private void checkNumber(final JsonNode value, final String path, final Sink sink) {
+        final double v = value.doubleValue();
+        if (!Double.isNaN(minimum) && (minimumExclusive ? v <= minimum : v < minimum)) {
+            sink.report(Rule.CALL_CONSTRAINT_VIOLATION, path, value.asText() + " is below the "
+                    + (minimumExclusive ? "exclusive " : "") + "minimum " + plain(minimum));
+        }
+        if (!Double.isNaN(maximum) && (maximumExclusive ? v >= maximum : v > maximum)) {
+            sink.report(Rule.CALL_CONSTRAINT_VIOLATION, path, value.asText() + " is above the "
+                    + (maximumExclusive ? "exclusive " : "") + "maximum " + plain(maximum));
+        }
+    }
+
+    private void checkArray(final JsonNode array, final String path, final Sink sink) {
+        final int size = array.size();
+        if (minItems >= 0 && size < minItems) {
+            sink.report(Rule.CALL_CONSTRAINT_VIOLATION, path, "has " + size + " items, fewer than minItems " + minItems);
+        }
+        if (maxItems >= 0 && size > maxItems) {
+            sink.report(Rule.CALL_CONSTRAINT_VIOLATION, path, "has " + size + " items, more than maxItems " + maxItems);
+        }
+        if (tupleItems != null) {
+            for (int i = 0; i < Math.min(size, tupleItems.size()); i++) {
+                tupleItems.get(i).check(array.get(i), path + "[" + i + "]", sink);
+            }
+        } else if (items != null) {
+            for (int i = 0; i < size; i++) {
+                items.check(array.get(i), path + "[" + i + "]", sink);
+            }
+        }
+    }
+
+    private void checkObject(final JsonNode object, final String path, final Sink sink) {
+        final Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
+        while (fields.hasNext()) {
+            final Map.Entry<String, JsonNode> field = fields.next();
+            final ParamSchema declared = properties == null ? null : properties.get(field.getKey());
+            final String fieldPath = join(path, field.getKey());
+            if (declared != null) {
+                declared.check(field.getValue(), fieldPath, sink);
+            } else if (additionalSchema != null) {
+                additionalSchema.check(field.getValue(), fieldPath, sink);
+            } else if (!allowsUndeclared(false)) {
+                sink.report(Rule.CALL_UNKNOWN_PARAM, fieldPath, "is not a declared key");
+            }
+        }
+        for (final String name : required) {
+            if (!object.has(name)) {
+                sink.report(Rule.CALL_MISSING_REQUIRED, path, "misses the required key '" + name + "'");
+            }
+        }
+    }
+
+    private boolean matchesAny(final JsonNode value) {
+        for (final ParamSchema alternative : anyOf) {
+            final boolean[] broken = {false};
+            alternative.check(value, "", (rule, path, message) -> broken[0] = true);
+            if (!broken[0]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean inEnum(final JsonNode value) {
+        for (final JsonNode allowed : enumValues) {
+            if (sameValue(allowed, value)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** JSON equality, except that numbers compare by value: {@code 1} equals {@code 1.0}. */
+    private static boolean sameValue(final JsonNode a, final JsonNode b) {
+        if (a.isNumber() && b.isNumber()) {
+            return a.isIntegralNumber() && b.isIntegralNumber()
+                    ? a.bigIntegerValue().equals(b.bigIntegerValue())
+                    : a.decimalValue().compareTo(b.decimalValue()) == 0;
+        }
+        return a.equals(b);
+    }
+
+    private String enumText() {
+        final StringBuilder out = new StringBuilder("[");
+        for (int i = 0; i < Math.min(enumValues.size(), MAX_ENUM_SHOWN); i++) {
+            out.append(i == 0 ? "" : ", ").append(enumValues.get(i));
+        }
+        if (enumValues.size() > MAX_ENUM_SHOWN) {
+            out.append(", ... ").append(enumValues.size() - MAX_ENUM_SHOWN).append(" more");
+        }
+        return out.append(']').toString();
+    }
+
+    private static int types(final JsonNode schema, final String path, final List<String> problems) {
+        final JsonNode type = schema.get("type");
+        int bits;
+        if (type == null || type.isNull()) {
+            bits = schema.has("properties") ? JsonType.OBJECT.bit() : schema.has("items") ? JsonType.ARRAY.bit() : JsonType.ANY;
+        } else if (type.isTextual()) {
+            bits = typeBits(type.textValue(), path, problems);
+        } else if (type.isArray() && !type.isEmpty()) {
+            bits = 0;
+            for (final JsonNode name : type) {
+                final int one = name.isTextual() ? typeBits(name.textValue(), path, problems) : typeBits(name.toString(), path, problems);
+                // "any" in a list widens the whole list to any type.
+                if (one == JsonType.ANY) {
+                    return JsonType.ANY;
+                }
+                bits |= one;
+            }
+        } else {
+            problems.add(where(path) + "'type' is " + JsonType.describeValue(type) + ", expected a type name or a list of them");
+            bits = JsonType.ANY;
+        }
+        if (bits != JsonType.ANY && schema.path("nullable").asBoolean(false)) {
+            bits |= JsonType.NULL.bit();
+        }
+        return bits;
+    }
+
+    private static int typeBits(final String name, final String path, final List<String> problems) {
+        final int bits = JsonType.bitsOf(name);
+        if (bits < 0) {
+            problems.add(where(path) + "unknown type '" + name + "'");
+            return JsonType.ANY;
+        }
+        return bits;
+    }
+
+    private static List<JsonNode> enumValues(final JsonNode schema, final String path, final List<String> problems, final int types) {
+        final JsonNode constant = schema.get("const");
+        final JsonNode values = constant != null ? null : schema.get("enum");
+        if (constant != null) {
+            return List.of(constant);
+        }
+        if (values == null || values.isNull()) {
+            return null;
+        }
+        if (!values.isArray() || values.isEmpty()) {
+            problems.add(where(path) + "'enum' is " + JsonType.describeValue(values) + ", expected a non-empty list");
+            return null;
+        }
+        final List<JsonNode> list = new ArrayList<>(values.size());
+        for (final JsonNode value : values) {
+            if (!JsonType.matches(types, value)) {
+                problems.add(where(path) + "enum value " + JsonType.describeValue(value) + " is not of the declared type " + JsonType.describe(types));
+            }
+            list.add(value);
+        }
+        return List.copyOf(list);
+    }
+
+    private static Pattern pattern(final JsonNode source, final String path, final List<String> problems) {
+        if (source == null || source.isNull()) {
+            return null;
+        }
+        if (!source.isTextual()) {
+            problems.add(where(path) + "'pattern' is " + JsonType.describeValue(source) + ", expected a string");
+            return null;
+        }
+        final Pattern cached = PATTERNS.get(source.textValue());
+        if (cached != null) {
+            return cached;
+        }
+        try {
+            final Pattern compiled = Pattern.compile(source.textValue());
+            if (PATTERNS.size() >= MAX_CACHED_PATTERNS) {
+                PATTERNS.clear();
+            }
+            PATTERNS.put(source.textValue(), compiled);
+            return compiled;
+        } catch (final PatternSyntaxException e) {
+            problems.add(where(path) + "'pattern' is not a valid regular expression: " + e.getDescription());
+            return null;
+        }
+    }
+
+    private static double number(final JsonNode schema, final String field, final String path, final List<String> problems) {
+        final JsonNode node = schema.get(field);
+        if (node == null || node.isNull()) {
+            return Double.NaN;
+        }
+        if (!node.isNumber()) {
+            problems.add(where(path) + "'" + field + "' is " + JsonType.describeValue(node) + ", expected a number");
+            return Double.NaN;
+        }
+        return node.doubleValue();
+    }
+
+    private static int count(final JsonNode schema, final String field, final String path, final List<String> problems) {
+        final JsonNode node = schema.get(field);
+        if (node == null || node.isNull()) {
+            return -1;
+        }
+        if (!node.canConvertToInt() || !node.isIntegralNumber() || node.intValue() < 0) {
+            problems.add(where(path) + "'" + field + "' is " + JsonType.describeValue(node) + ", expected a non-negative integer");
+            return -1;
+        }
+        return node.intValue();
+    }
+
+    private static Map<String, ParamSchema> properties(final JsonNode schema, final String path, final List<String> problems,
+            final Set<String> requiredByFlag) {
+        final JsonNode node = schema.get("properties");
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            problems.add(where(path) + "'properties' is " + JsonType.describeValue(node) + ", expected an object");
+            return null;
+        }
+        final Map<String, ParamSchema> compiled = new LinkedHashMap<>(Math.max(4, node.size() * 2));
+        final Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+        while (fields.hasNext()) {
+            final Map.Entry<String, JsonNode> field = fields.next();
+            final JsonNode child = field.getValue();
+            compiled.put(field.getKey(), compile(child, join(path, field.getKey()), problems));
+            // Draft 3 marks a required property on the property itself.
+            if (child.path("required").asBoolean(false) && child.path("required").isBoolean()) {
+                requiredByFlag.add(field.getKey());
+            }
+        }
+        return Collections.unmodifiableMap(compiled);
+    }
+
+    private Set<String> required(final JsonNode schema, final String path, final List<String> problems, final Set<String> names) {
+        final JsonNode node = schema.get("required");
+        if (node != null && node.isArray()) {
+            for (final JsonNode name : node) {
+                if (!name.isTextual()) {
+                    problems.add(where(path) + "'required' lists " + JsonType.describeValue(name) + ", expected property names");
+                } else if (properties == null || !properties.containsKey(name.textValue())) {
+                    problems.add(where(path) + "required '" + name.textValue() + "' is not a declared property");
+                } else {
+                    names.add(name.textValue());
+                }
+            }
+        } else if (node != null && !node.isNull() && !node.isBoolean()) {
+            // null is the dialect's "nothing required"; a boolean is draft 3's flag, read by the parent.
+            problems.add(where(path) + "'required' is " + JsonType.describeValue(node) + ", expected a list of property names");
+        }
+        if (properties != null) {
+            // BFCL marks optional properties with "optional": true; it overrides a required listing.
+            final JsonNode declared = schema.get("properties");
+            names.removeIf(name -> declared.path(name).path("optional").asBoolean(false));
+        }
+        return names.isEmpty() ? Set.of() : Collections.unmodifiableSet(names);
+    }
+
+    private static List<ParamSchema> alternatives(final JsonNode schema, final String keyword, final String path,
+            final List<String> problems) {
+        final JsonNode node = schema.get(keyword);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isArray() || node.isEmpty()) {
+            problems.add(where(path) + "'" + keyword + "' is " + JsonType.describeValue(node) + ", expected a non-empty list of schemas");
+            return null;
+        }
+        final List<ParamSchema> compiled = new ArrayList<>(node.size());
+        for (final JsonNode alternative : node) {
+            compiled.add(compile(alternative, path, problems));
+        }
+        return List.copyOf(compiled);
+    }
+
+    private static List<ParamSchema> concat(final List<ParamSchema> a, final List<ParamSchema> b) {
+        final List<ParamSchema> all = new ArrayList<>(a);
+        all.addAll(b);
+        return List.copyOf(all);
+    }
+
+    static String join(final String path, final String name) {
+        return path.isEmpty() ? name : path + "." + name;
+    }
+
+    private static String where(final String path) {
+        return path.isEmpty() ? "" : "'" + path + "': ";
+    }
+
+    private static String shorten(final String s) {
+        return '"' + (s.length() > 40 ? s.substring(0, 37) + "..." : s) + '"';
+    }
+
+    private static String plain(final double d) {
+        return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
+    }
+}
