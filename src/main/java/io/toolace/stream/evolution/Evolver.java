@@ -130,7 +130,7 @@ final class Evolver implements Processor<String, Object, String, Object> {
         nodes.add(node);
         if (node.getParentId() != null) {
             final List<ContextNode> siblings = new ArrayList<>();
-            try (KeyValueIterator<String, ContextNode> under = tree.prefixScan(node.getParentId() + "/",
+            try (KeyValueIterator<String, ContextNode> under = tree.prefixScan(ContextPaths.prefix(node.getParentId()),
                     new StringSerializer())) {
                 while (under.hasNext()) {
                     final ContextNode sibling = under.next().value;

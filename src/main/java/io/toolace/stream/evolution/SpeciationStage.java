@@ -58,8 +58,8 @@ public final class SpeciationStage implements Stage {
 
     /** The partition of a context node id: that of its sub-domain (or of itself for a domain). */
     public static int partitionOf(final String nodeId, final int numPartitions) {
-        final int first = nodeId.indexOf('/');
-        final int second = first < 0 ? -1 : nodeId.indexOf('/', first + 1);
+        final int first = nodeId.indexOf(ContextPaths.SEPARATOR);
+        final int second = first < 0 ? -1 : nodeId.indexOf(ContextPaths.SEPARATOR, first + 1);
         final String subdomain = second < 0 ? nodeId : nodeId.substring(0, second);
         return Utils.toPositive(Utils.murmur2(subdomain.getBytes(StandardCharsets.UTF_8))) % numPartitions;
     }

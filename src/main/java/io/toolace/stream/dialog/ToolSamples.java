@@ -1,0 +1,97 @@
+package io.toolace.stream.dialog;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.toolace.stream.format.FunctionCall;
+import io.toolace.stream.format.Json;
+import io.toolace.stream.format.Message;
+import io.toolace.stream.format.Role;
+import io.toolace.stream.format.SampleFormat;
+import io.toolace.stream.format.ToolDefinitions;
+import io.toolace.stream.format.ToolResult;
+import io.toolace.stream.format.ToolSample;
+import io.toolace.stream.format.ToolSpec;
+import io.toolace.stream.format.TurnIssue;
+import io.toolace.stream.records.ApiDefinition;
+import io.toolace.stream.records.Sample;
+import io.toolace.stream.records.Turn;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Between the pipeline's records and the verifier's neutral model: the rule layer, the system prompt
+ * and the exporters all see a sample the way a dataset file would show it.
+ */
+public final class ToolSamples {
+
+    private ToolSamples() {}
+
+    public static ToolSpec toolSpec(final ApiDefinition api) {
+        return new ToolSpec(api.getName(), api.getDescription(), Json.parseOrNull(api.getParameters()),
+                Json.parseOrNull(api.getResponse()));
+    }
+
+    public static List<ToolSpec> toolSpecs(final List<ApiDefinition> apis) {
+        final List<ToolSpec> specs = new ArrayList<>(apis.size());
+        for (final ApiDefinition api : apis) {
+            specs.add(toolSpec(api));
+        }
+        return specs;
+    }
+
+    /** ToolACE's system prompt, with the candidate tools as a JSON array. */
+    public static String systemPrompt(final List<ApiDefinition> tools) {
+        return ToolDefinitions.toolAcePrompt(toolSpecs(tools));
+    }
+
+    public static ToolSample toToolSample(final Sample sample) {
+        final List<Message> messages = new ArrayList<>(sample.getTurns().size());
+        for (final Turn turn : sample.getTurns()) {
+            messages.add(message(turn));
+        }
+        return new ToolSample(sample.getId(), sample.getSystem(), toolSpecs(sample.getTools()), messages);
+    }
+
+    /** One line of ToolACE JSONL, the format {@code run} writes. */
+    public static String toToolAceLine(final Sample sample) {
+        return toLine(sample, SampleFormat.TOOLACE);
+    }
+
+    public static String toLine(final Sample sample, final SampleFormat format) {
+        return Json.write(format.write(toToolSample(sample)));
+    }
+
+    private static Message message(final Turn turn) {
+        switch (turn.getRole()) {
+            case USER:
+                return Message.user(turn.getText());
+            case TOOL:
+                final List<ToolResult> results = new ArrayList<>(turn.getResults().size());
+                for (final io.toolace.stream.records.ToolResult result : turn.getResults()) {
+                    final JsonNode value = Json.parseOrNull(result.getResults());
+                    results.add(new ToolResult(result.getName(),
+                            value == null ? JsonNodeFactory.instance.textNode(result.getResults()) : value));
+                }
+                return Message.tool(results);
+            default:
+                if (turn.getCalls().isEmpty()) {
+                    return Message.assistant(turn.getText());
+                }
+                final List<FunctionCall> calls = new ArrayList<>(turn.getCalls().size());
+                TurnIssue issue = null;
+                for (final io.toolace.stream.records.FunctionCall call : turn.getCalls()) {
+                    final JsonNode arguments = Json.parseOrNull(call.getArguments());
+                    if (arguments instanceof ObjectNode) {
+                        calls.add(new FunctionCall(call.getName(), (ObjectNode) arguments));
+                    } else {
+                        calls.add(new FunctionCall(call.getName(), JsonNodeFactory.instance.objectNode()));
+                        issue = new TurnIssue(TurnIssue.Kind.CALL_SYNTAX,
+                                "arguments of " + call.getName() + " are not a JSON object: " + call.getArguments());
+                    }
+                }
+                final Message calling = new Message(Role.ASSISTANT, turn.getText(), calls, List.of(), null);
+                return issue == null ? calling : calling.withIssue(issue);
+        }
+    }
+}
