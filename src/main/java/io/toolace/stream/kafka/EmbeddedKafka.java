@@ -8,9 +8,11 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,6 +21,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -55,6 +59,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     private static final String BROKER_LISTENER = "PLAINTEXT";
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
     private static final String STATE_FILE = "embedded.properties";
+    private static final String LOCK_FILE = "embedded.lock";
     private static final String BROKER_PORT = "broker.port";
     private static final String CONTROLLER_PORT = "controller.port";
     /** Written by the formatter into each log directory; its presence means "formatted". */
@@ -64,14 +69,16 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final String clusterId;
     private final int brokerPort;
     private final KafkaRaftServer server;
+    private final DirectoryLock lock;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private EmbeddedKafka(final Path kafkaDir, final String clusterId, final int brokerPort,
-                          final KafkaRaftServer server) {
+                          final KafkaRaftServer server, final DirectoryLock lock) {
         this.kafkaDir = kafkaDir;
         this.clusterId = clusterId;
         this.brokerPort = brokerPort;
         this.server = server;
+        this.lock = lock;
     }
 
     /** Starts a broker with the default settings on {@code dataDir}, formatting it on first use. */
@@ -106,6 +113,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         final long started = System.nanoTime();
         server.shutdown();
         server.awaitShutdown();
+        lock.close();
         LOG.info("Embedded Kafka {} at {} stopped in {} ms", clusterId, bootstrapServers(), millisSince(started));
     }
 
@@ -136,14 +144,31 @@ public final class EmbeddedKafka implements AutoCloseable {
             return this;
         }
 
-        /** Formats the storage if needed, starts the broker and returns once it accepts clients. */
+        /**
+         * Formats the storage if needed, starts the broker and returns once it accepts clients.
+         *
+         * @throws IllegalStateException when the directory is in use by another embedded broker (in
+         *     this process or another) or the broker fails to start
+         */
         public EmbeddedKafka start() {
             final long started = System.nanoTime();
             final Path kafkaDir = dataDir.toAbsolutePath().resolve("kafka");
             final Path logDir = kafkaDir.resolve("logs");
-            final Path stateFile = kafkaDir.resolve(STATE_FILE);
             createDirectories(logDir);
+            final DirectoryLock lock = DirectoryLock.acquire(kafkaDir);
+            try {
+                final EmbeddedKafka kafka = startLocked(kafkaDir, logDir, lock);
+                LOG.info("Embedded Kafka {} started at {} in {} ms (data dir {})", kafka.clusterId(),
+                        kafka.bootstrapServers(), millisSince(started), kafkaDir);
+                return kafka;
+            } catch (final RuntimeException e) {
+                lock.close();
+                throw e;
+            }
+        }
 
+        private EmbeddedKafka startLocked(final Path kafkaDir, final Path logDir, final DirectoryLock lock) {
+            final Path stateFile = kafkaDir.resolve(STATE_FILE);
             final Properties previous = readProperties(stateFile);
             final int[] ports = loopbackPorts(
                     portSetting(previous, BROKER_PORT, stateFile), portSetting(previous, CONTROLLER_PORT, stateFile));
@@ -152,15 +177,14 @@ public final class EmbeddedKafka implements AutoCloseable {
 
             final Map<String, String> serverProperties = serverProperties(logDir, brokerPort, controllerPort);
             final KafkaConfig config = new KafkaConfig(serverProperties, false);
-            final boolean formatted = isFormatted(logDir);
-            if (!formatted) {
+            if (!isFormatted(logDir)) {
                 format(logDir, serverProperties);
             }
             final KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
             try {
                 server.startup();
             } catch (final RuntimeException e) {
-                // A half-started node still holds threads, sockets and the log directory lock.
+                // A half-started node still holds threads and sockets.
                 server.shutdown();
                 server.awaitShutdown();
                 throw new IllegalStateException("Embedded Kafka failed to start on " + kafkaDir + ": " + e.getMessage(), e);
@@ -170,11 +194,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             state.setProperty(BROKER_PORT, Integer.toString(brokerPort));
             state.setProperty(CONTROLLER_PORT, Integer.toString(controllerPort));
             writeProperties(stateFile, state, "Ports of the embedded Kafka broker, reused on restart while free");
-
-            final EmbeddedKafka kafka = new EmbeddedKafka(kafkaDir, readClusterId(logDir), brokerPort, server);
-            LOG.info("Embedded Kafka {} started at {} in {} ms ({} data dir {})", kafka.clusterId(),
-                    kafka.bootstrapServers(), millisSince(started), formatted ? "existing" : "new", kafkaDir);
-            return kafka;
+            return new EmbeddedKafka(kafkaDir, readClusterId(logDir), brokerPort, server, lock);
         }
 
         private Map<String, String> serverProperties(final Path logDir, final int brokerPort, final int controllerPort) {
@@ -254,7 +274,71 @@ public final class EmbeddedKafka implements AutoCloseable {
                 throw new IllegalStateException("Cannot format Kafka storage in " + logDir + " (exit code "
                         + exitCode + "): " + report);
             }
-            LOG.debug("Formatted {} for cluster {}: {}", logDir, newClusterId, report);
+            LOG.info("Formatted new Kafka storage for cluster {} in {}", newClusterId, logDir);
+            LOG.debug("kafka-storage format: {}", report);
+        }
+    }
+
+    /**
+     * Exclusive use of a data directory. Kafka locks its log directory too, but only after it has
+     * opened (and on failure closed, trimming the index files of) the metadata log, which corrupts
+     * the memory-mapped indexes of a broker already running there. So a second broker must be
+     * refused before Kafka touches anything: within this JVM by a set of directories in use (a
+     * file lock cannot tell, and closing a second channel to the lock file would drop the lock),
+     * across processes by a file lock.
+     */
+    private static final class DirectoryLock implements AutoCloseable {
+        private static final Set<Path> IN_USE = ConcurrentHashMap.newKeySet();
+
+        private final Path directory;
+        private final FileChannel channel;
+
+        private DirectoryLock(final Path directory, final FileChannel channel) {
+            this.directory = directory;
+            this.channel = channel;
+        }
+
+        static DirectoryLock acquire(final Path directory) {
+            final Path key = realPath(directory);
+            final Path lockFile = directory.resolve(LOCK_FILE);
+            if (!IN_USE.add(key)) {
+                throw new IllegalStateException("Data directory " + directory + " is in use by another embedded"
+                        + " Kafka broker in this process");
+            }
+            try {
+                final FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                if (channel.tryLock() == null) {
+                    channel.close();
+                    throw new IllegalStateException("Data directory " + directory + " is in use by another process"
+                            + " (it holds a lock on " + lockFile + ")");
+                }
+                return new DirectoryLock(key, channel);
+            } catch (final IOException e) {
+                IN_USE.remove(key);
+                throw new UncheckedIOException("Cannot lock " + lockFile + ": " + e.getMessage(), e);
+            } catch (final RuntimeException e) {
+                IN_USE.remove(key);
+                throw e;
+            }
+        }
+
+        private static Path realPath(final Path directory) {
+            try {
+                return directory.toRealPath();
+            } catch (final IOException e) {
+                throw new UncheckedIOException("Cannot resolve " + directory + ": " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                channel.close();
+            } catch (final IOException e) {
+                LOG.warn("Cannot release the lock on {}: {}", directory, e.getMessage());
+            } finally {
+                IN_USE.remove(directory);
+            }
         }
     }
 
