@@ -16,8 +16,17 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.avro.Schema;
 import org.junit.jupiter.api.AfterEach;
@@ -132,10 +141,49 @@ class RegistryClientTest {
         assertThat(get("/schemas/ids/999").body().get("error_code").asInt()).isEqualTo(40403);
         assertThat(get("/subjects/things-value/versions/first").body().get("error_code").asInt()).isEqualTo(42202);
         assertThat(get("/nowhere").status()).isEqualTo(404);
+
+        final Response invalid = send("POST", "/subjects/things-value/versions", "{\"schema\": \"{\\\"type\\\": \\\"nothing\\\"}\"}");
+        assertThat(invalid.status()).isEqualTo(422);
+        assertThat(invalid.body().get("error_code").asInt()).isEqualTo(42201);
+        assertThat(invalid.body().get("message").asText()).startsWith("Invalid schema");
+        assertThat(send("DELETE", "/subjects/things-value/versions", null).status()).isEqualTo(405);
     }
 
     @Test
-    void unknownIdsAndInvalidSchemasFailWithTheRegistrysMessage() {
+    void concurrentRegistrationsOfOneSchemaMakeOneVersion() throws Exception {
+        final ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            final List<Future<Integer>> ids = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                // A fresh client each time, so every call reaches the registry.
+                ids.add(pool.submit(() -> new RegistryClient(registry.url()).register("things-value", V1)));
+            }
+            final Set<Integer> distinct = new HashSet<>();
+            for (final Future<Integer> id : ids) {
+                distinct.add(id.get());
+            }
+            assertThat(distinct).hasSize(1);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(get("/subjects/things-value/versions").body().toString()).isEqualTo("[1]");
+    }
+
+    @Test
+    void aDamagedStateFileStopsTheStartWithItsPath() throws Exception {
+        registry.close();
+        final Path stateFile = dataDir.resolve("registry").resolve("schemas.json");
+        Files.createDirectories(stateFile.getParent());
+        Files.writeString(stateFile, "{\"schemas\": [{\"id\": 1, \"schema\": \"{not avro\"}]}");
+
+        assertThatThrownBy(() -> EmbeddedRegistry.start(dataDir))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("Cannot read the schema registry state " + stateFile);
+        registry = EmbeddedRegistry.start(dataDir.resolve("elsewhere"));
+    }
+
+    @Test
+    void unknownIdsFailWithTheRegistrysMessage() {
         final RegistryClient client = new RegistryClient(registry.url());
 
         assertThatThrownBy(() -> client.schemaById(999))
@@ -174,7 +222,7 @@ class RegistryClientTest {
         server.start();
         try {
             final String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/apis/ccompat/v7/";
-            final RegistryClient client = RegistryClient.fromSettings(java.util.Map.of(
+            final RegistryClient client = RegistryClient.fromSettings(Map.of(
                     RegistryClient.URL, url, RegistryClient.BASIC_AUTH_USER_INFO, "alice:s3cret"));
 
             // When / Then
@@ -201,8 +249,14 @@ class RegistryClientTest {
     private record Response(int status, JsonNode body) {}
 
     private Response get(final String path) throws Exception {
+        return send("GET", path, null);
+    }
+
+    private Response send(final String method, final String path, final String body) throws Exception {
         final HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create(registry.url() + path)).GET().build(),
+                HttpRequest.newBuilder(URI.create(registry.url() + path))
+                        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/vnd.schemaregistry.v1+json");
         return new Response(response.statusCode(), JSON.readTree(response.body()));
