@@ -8,11 +8,9 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,8 +19,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.Properties;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -48,7 +44,9 @@ import org.slf4j.LoggerFactory;
  * explicitly, see {@link TopicAdmin}), and no time-based retention, because the data directory is
  * the user's store and a pipeline resumed after a week must still find its data.
  *
- * <p>{@link #close()} is idempotent and thread-safe, so it may also run from a shutdown hook.
+ * <p>One broker per data directory: a second start on a directory in use, in this process or
+ * another, fails at once. {@link #close()} is idempotent and thread-safe, so it may also run from
+ * a shutdown hook.
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
@@ -127,7 +125,11 @@ public final class EmbeddedKafka implements AutoCloseable {
             this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
         }
 
-        /** A broker setting applied after the defaults, e.g. SASL settings or {@code num.partitions}. */
+        /**
+         * A broker setting applied after the defaults, e.g. {@code num.partitions} or
+         * {@code log.retention.ms}. Listener settings are this class's own: {@link #bootstrapServers()}
+         * reports the loopback listener it configures.
+         */
         public Builder brokerProperty(final String key, final String value) {
             brokerProperties.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
             return this;
@@ -155,7 +157,10 @@ public final class EmbeddedKafka implements AutoCloseable {
             final Path kafkaDir = dataDir.toAbsolutePath().resolve("kafka");
             final Path logDir = kafkaDir.resolve("logs");
             createDirectories(logDir);
-            final DirectoryLock lock = DirectoryLock.acquire(kafkaDir);
+            // Kafka locks its log directory too, but only after it has opened (and, failing, closed and
+            // so trimmed the index files of) the metadata log, which corrupts the memory-mapped indexes
+            // of a broker already running there: a second broker must be refused before Kafka starts.
+            final DirectoryLock lock = DirectoryLock.acquire(kafkaDir, LOCK_FILE);
             try {
                 final EmbeddedKafka kafka = startLocked(kafkaDir, logDir, lock);
                 LOG.info("Embedded Kafka {} started at {} in {} ms (data dir {})", kafka.clusterId(),
@@ -180,6 +185,14 @@ public final class EmbeddedKafka implements AutoCloseable {
             if (!isFormatted(logDir)) {
                 format(logDir, serverProperties);
             }
+            final String clusterId = readClusterId(logDir);
+            // Saved before start-up so that nothing can fail once the broker runs; ports that then fail
+            // to bind are simply probed again next time.
+            final Properties state = new Properties();
+            state.setProperty(BROKER_PORT, Integer.toString(brokerPort));
+            state.setProperty(CONTROLLER_PORT, Integer.toString(controllerPort));
+            writeProperties(stateFile, state, "Ports of the embedded Kafka broker, reused on restart while free");
+
             final KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
             try {
                 server.startup();
@@ -189,12 +202,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                 server.awaitShutdown();
                 throw new IllegalStateException("Embedded Kafka failed to start on " + kafkaDir + ": " + e.getMessage(), e);
             }
-
-            final Properties state = new Properties();
-            state.setProperty(BROKER_PORT, Integer.toString(brokerPort));
-            state.setProperty(CONTROLLER_PORT, Integer.toString(controllerPort));
-            writeProperties(stateFile, state, "Ports of the embedded Kafka broker, reused on restart while free");
-            return new EmbeddedKafka(kafkaDir, readClusterId(logDir), brokerPort, server, lock);
+            return new EmbeddedKafka(kafkaDir, clusterId, brokerPort, server, lock);
         }
 
         private Map<String, String> serverProperties(final Path logDir, final int brokerPort, final int controllerPort) {
@@ -276,69 +284,6 @@ public final class EmbeddedKafka implements AutoCloseable {
             }
             LOG.info("Formatted new Kafka storage for cluster {} in {}", newClusterId, logDir);
             LOG.debug("kafka-storage format: {}", report);
-        }
-    }
-
-    /**
-     * Exclusive use of a data directory. Kafka locks its log directory too, but only after it has
-     * opened (and on failure closed, trimming the index files of) the metadata log, which corrupts
-     * the memory-mapped indexes of a broker already running there. So a second broker must be
-     * refused before Kafka touches anything: within this JVM by a set of directories in use (a
-     * file lock cannot tell, and closing a second channel to the lock file would drop the lock),
-     * across processes by a file lock.
-     */
-    private static final class DirectoryLock implements AutoCloseable {
-        private static final Set<Path> IN_USE = ConcurrentHashMap.newKeySet();
-
-        private final Path directory;
-        private final FileChannel channel;
-
-        private DirectoryLock(final Path directory, final FileChannel channel) {
-            this.directory = directory;
-            this.channel = channel;
-        }
-
-        static DirectoryLock acquire(final Path directory) {
-            final Path key = realPath(directory);
-            final Path lockFile = directory.resolve(LOCK_FILE);
-            if (!IN_USE.add(key)) {
-                throw new IllegalStateException("Data directory " + directory + " is in use by another embedded"
-                        + " Kafka broker in this process");
-            }
-            try {
-                final FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                if (channel.tryLock() == null) {
-                    channel.close();
-                    throw new IllegalStateException("Data directory " + directory + " is in use by another process"
-                            + " (it holds a lock on " + lockFile + ")");
-                }
-                return new DirectoryLock(key, channel);
-            } catch (final IOException e) {
-                IN_USE.remove(key);
-                throw new UncheckedIOException("Cannot lock " + lockFile + ": " + e.getMessage(), e);
-            } catch (final RuntimeException e) {
-                IN_USE.remove(key);
-                throw e;
-            }
-        }
-
-        private static Path realPath(final Path directory) {
-            try {
-                return directory.toRealPath();
-            } catch (final IOException e) {
-                throw new UncheckedIOException("Cannot resolve " + directory + ": " + e.getMessage(), e);
-            }
-        }
-
-        @Override
-        public void close() {
-            try {
-                channel.close();
-            } catch (final IOException e) {
-                LOG.warn("Cannot release the lock on {}: {}", directory, e.getMessage());
-            } finally {
-                IN_USE.remove(directory);
-            }
         }
     }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.toolace.stream.kafka.AtomicFile;
+import io.toolace.stream.kafka.DirectoryLock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -65,19 +66,21 @@ public final class EmbeddedRegistry implements AutoCloseable {
     private static final String LATEST = "latest";
 
     private final Path stateFile;
+    private final DirectoryLock lock;
     private final HttpServer server;
     private final ExecutorService executor;
     private final AtomicLong requests = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     // Guarded by this. Schema text is Avro's normalised JSON (parse, then print), so the same schema
-    // written with other whitespace or field order in its JSON objects maps to the same id.
+    // written with other whitespace or attribute order maps to the same id.
     private final TreeMap<Integer, String> schemasById = new TreeMap<>();
     private final Map<String, Integer> idsBySchema = new HashMap<>();
     private final Map<String, List<Integer>> versionsBySubject = new TreeMap<>();
 
-    private EmbeddedRegistry(final Path stateFile) {
+    private EmbeddedRegistry(final Path stateFile, final DirectoryLock lock) {
         this.stateFile = stateFile;
+        this.lock = lock;
         load();
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -95,9 +98,27 @@ public final class EmbeddedRegistry implements AutoCloseable {
         server.start();
     }
 
-    /** Starts a registry whose state lives in {@code <dataDir>/registry/schemas.json}. */
+    /**
+     * Starts a registry whose state lives in {@code <dataDir>/registry/schemas.json}.
+     *
+     * @throws IllegalStateException when another registry (in this process or another) uses that
+     *     directory: two writers would hand out the same id for different schemas
+     */
     public static EmbeddedRegistry start(final Path dataDir) {
-        final EmbeddedRegistry registry = new EmbeddedRegistry(dataDir.toAbsolutePath().resolve("registry").resolve("schemas.json"));
+        final Path directory = dataDir.toAbsolutePath().resolve("registry");
+        try {
+            Files.createDirectories(directory);
+        } catch (final IOException e) {
+            throw new UncheckedIOException("Cannot create " + directory + ": " + e.getMessage(), e);
+        }
+        final DirectoryLock lock = DirectoryLock.acquire(directory, "registry.lock");
+        final EmbeddedRegistry registry;
+        try {
+            registry = new EmbeddedRegistry(directory.resolve("schemas.json"), lock);
+        } catch (final RuntimeException e) {
+            lock.close();
+            throw e;
+        }
         synchronized (registry) {
             LOG.info("Embedded schema registry at {} ({} schemas in {} subjects from {})", registry.url(),
                     registry.schemasById.size(), registry.versionsBySubject.size(), registry.stateFile);
@@ -119,6 +140,7 @@ public final class EmbeddedRegistry implements AutoCloseable {
         if (closed.compareAndSet(false, true)) {
             server.stop(0);
             executor.shutdownNow();
+            lock.close();
             LOG.info("Embedded schema registry at {} stopped", url());
         }
     }

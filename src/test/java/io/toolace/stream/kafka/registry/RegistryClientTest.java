@@ -170,6 +170,14 @@ class RegistryClientTest {
     }
 
     @Test
+    void aSecondRegistryOnTheSameDirectoryIsRefused() {
+        assertThatThrownBy(() -> EmbeddedRegistry.start(dataDir))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("is in use");
+        assertThat(new RegistryClient(registry.url()).subjects()).isEmpty();
+    }
+
+    @Test
     void aDamagedStateFileStopsTheStartWithItsPath() throws Exception {
         registry.close();
         final Path stateFile = dataDir.resolve("registry").resolve("schemas.json");
