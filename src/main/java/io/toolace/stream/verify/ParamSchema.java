@@ -172,7 +172,7 @@ final class ParamSchema {
      */
     static ParamSchema compile(final JsonNode schema, final String path, final List<String> problems) {
         if (schema == null || !schema.isObject()) {
-            problems.add(where(path) + "schema is " + (schema == null ? "missing" : "a " + JsonType.describeValue(schema))
+            problems.add(where(path) + "schema is " + (schema == null ? "missing" : JsonType.describeValue(schema))
                     + ", expected an object");
             return ANY;
         }
