@@ -44,7 +44,7 @@ import picocli.CommandLine.Spec;
  * <p>Exit codes: 0 when it ran, 1 with {@code --strict} when a sample failed, 2 on a usage or I/O
  * error.
  */
-@Command(name = "verify", mixinStandardHelpOptions = true,
+@Command(name = "verify", mixinStandardHelpOptions = true, usageHelpWidth = 120,
         description = {"Verify function-calling samples (JSON lines) with the rule layer of Dual-Layer Verification.",
                 "Prints failure counts per rule, then a last line 'N passed, M failed'."})
 public final class VerifyCommand implements Callable<Integer> {
@@ -94,9 +94,13 @@ public final class VerifyCommand implements Callable<Integer> {
     void spec(final CommandSpec injected) {
         this.spec = injected;
         final List<String> footer = new ArrayList<>();
-        footer.add("%nRule catalogue (ids for --disable):");
-        for (final Rule rule : Rule.values()) {
-            footer.add(String.format(Locale.ROOT, "  %-29s %-5s %s", rule.id(), rule.layer().id(), rule.description()));
+        for (final Rule.Layer layer : Rule.Layer.values()) {
+            footer.add(layer == Rule.Layer.RULE ? "%nRule layer (ids for --disable):" : "%nModel layer (run by the pipeline):");
+            for (final Rule rule : Rule.values()) {
+                if (rule.layer() == layer) {
+                    footer.add(String.format(Locale.ROOT, "  %-29s %s", rule.id(), rule.description()));
+                }
+            }
         }
         injected.usageMessage().footer(footer.toArray(String[]::new));
     }

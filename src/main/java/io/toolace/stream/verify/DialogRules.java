@@ -29,7 +29,7 @@ final class DialogRules {
             findings.add(Rule.DIALOG_TOO_LONG, -1, "the dialog has " + messages.size() + " turns, more than " + config.maxTurns());
         }
         if (sample.system() != null && findings.on(Rule.DIALOG_INVALID_CHARS)) {
-            scan.scan(sample.system());
+            scan.scanChars(sample.system());
             if (scan.invalidAt() >= 0) {
                 findings.add(Rule.DIALOG_INVALID_CHARS, -1, "the system prompt has " + scan.invalidChar() + " at character " + scan.invalidAt());
             }
@@ -100,7 +100,7 @@ final class DialogRules {
     private static void checkArgumentChars(final JsonNode value, final String function, final int turn, final Findings findings,
             final TextScan scan) {
         if (value.isTextual()) {
-            scan.scan(value.textValue());
+            scan.scanChars(value.textValue());
             if (scan.invalidAt() >= 0) {
                 findings.add(Rule.DIALOG_INVALID_CHARS, turn, function + ": an argument has " + scan.invalidChar() + " at character " + scan.invalidAt());
             }

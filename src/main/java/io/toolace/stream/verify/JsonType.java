@@ -52,7 +52,10 @@ enum JsonType {
      * means nothing. Case is ignored: BFCL writes {@code String} and {@code string} alike.
      */
     static int bitsOf(final String name) {
-        final Integer bits = BY_NAME.get(name.toLowerCase(Locale.ROOT));
+        Integer bits = BY_NAME.get(name);
+        if (bits == null) {
+            bits = BY_NAME.get(name.toLowerCase(Locale.ROOT));
+        }
         return bits == null ? -1 : bits;
     }
 
