@@ -14,6 +14,7 @@ import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -126,7 +127,10 @@ public final class VerifyCommand implements Callable<Integer> {
             }
         }
         final Tally tally = new Tally();
-        try (Writer reportWriter = report == null ? null : Files.newBufferedWriter(report, StandardCharsets.UTF_8);
+        // Streams built by hand, not Files.newBufferedReader/Writer: those fail on malformed UTF-8,
+        // while a dataset line with broken bytes must become a failed sample (U+FFFD is an invalid char).
+        try (Writer reportWriter = report == null ? null
+                : new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(report), StandardCharsets.UTF_8), 1 << 16);
              JsonGenerator reportJson = reportWriter == null ? null : REPORT_JSON.createGenerator(reportWriter)) {
             final Run run = new Run(new SampleReader(format), new RuleVerifier(config), reportJson, files.size() > 1, tally);
             for (final String file : files) {
@@ -151,9 +155,8 @@ public final class VerifyCommand implements Callable<Integer> {
             final long started = System.nanoTime();
             final long failedBefore = tally.failed;
             final long samplesBefore = tally.passed + tally.failed;
-            try (BufferedReader lines = file.equals(STDIN)
-                    ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8), 1 << 16)
-                    : Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(
+                    file.equals(STDIN) ? System.in : Files.newInputStream(Path.of(file)), StandardCharsets.UTF_8), 1 << 16)) {
                 long lineNumber = 0;
                 for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                     lineNumber++;

@@ -591,7 +591,7 @@ final class ParamSchema {
     }
 
     private static String shorten(final String s) {
-        return '"' + (s.length() > 40 ? s.substring(0, 37) + "..." : s) + '"';
+        return '"' + JsonType.shorten(s) + '"';
     }
 
     private static String plain(final double d) {

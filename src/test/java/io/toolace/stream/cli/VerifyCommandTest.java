@@ -122,6 +122,30 @@ class VerifyCommandTest {
     }
 
     @Test
+    void brokenUtf8IsAFailedSampleNotAnIoError() throws IOException {
+        final byte[] good = (SampleFormat.TOOLACE.writeLine(sample("ok", "Oslo")) + "\n").getBytes(StandardCharsets.UTF_8);
+        final byte[] broken = SampleFormat.TOOLACE.writeLine(sample("broken", "Oslo")).replace("How is", "How \u00ff is")
+                .getBytes(StandardCharsets.ISO_8859_1);
+        final Path input = dir.resolve("latin1.jsonl");
+        Files.write(input, concat(broken, "\n".getBytes(StandardCharsets.UTF_8), good));
+        final Path report = dir.resolve("r.jsonl");
+
+        assertThat(run("--report", report.toString(), input.toString())).isZero();
+
+        final List<JsonNode> lines = report(report);
+        assertThat(lines.get(0).get("failures").get(0).get("rule").asText()).isEqualTo("DIALOG_INVALID_CHARS");
+        assertThat(lines.get(1).get("passed").asBoolean()).isTrue();
+    }
+
+    private static byte[] concat(final byte[]... parts) {
+        final java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        for (final byte[] part : parts) {
+            all.writeBytes(part);
+        }
+        return all.toByteArray();
+    }
+
+    @Test
     void namesTheFileOfEachReportLineWhenThereAreSeveral() throws IOException {
         final Path one = write("one.jsonl", SampleFormat.TOOLACE.writeLine(sample("a", "Oslo")));
         final Path two = write("two.jsonl", SampleFormat.TOOLACE.writeLine(sample("b", "Oslo")));
