@@ -19,6 +19,7 @@ import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -121,7 +122,7 @@ public final class VerifyCommand implements Callable<Integer> {
                     + "running the rule layer only.");
         }
         for (final String file : files) {
-            if (!file.equals(STDIN) && !Files.isReadable(Path.of(file))) {
+            if (!file.equals(STDIN) && !isReadableFile(file)) {
                 err.println("verify: cannot read " + file);
                 return EXIT_USAGE_OR_IO;
             }
@@ -146,6 +147,16 @@ public final class VerifyCommand implements Callable<Integer> {
         tally.print(out);
         out.flush();
         return strict && tally.failed > 0 ? EXIT_FAILED_SAMPLES : 0;
+    }
+
+    /** Checked before the run, so a typo in the last of many files fails at once, not after hours. */
+    private static boolean isReadableFile(final String file) {
+        try {
+            final Path path = Path.of(file);
+            return Files.isRegularFile(path) && Files.isReadable(path);
+        } catch (final InvalidPathException e) {
+            return false;
+        }
     }
 
     /** One verification run over the files, writing the report as it goes. */

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /** Field access shared by the codecs: the parts of a record every format spells the same way. */
 final class Records {
@@ -167,7 +168,7 @@ final class Records {
             case NUMBER -> "a number";
             case BOOLEAN -> "a boolean";
             case NULL -> "null";
-            default -> "a " + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT) + " value";
+            default -> "a " + node.getNodeType().name().toLowerCase(Locale.ROOT) + " value";
         };
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -105,7 +106,7 @@ final class ToolAceCodec implements SampleCodec {
         List<FunctionCall> lastCalls = List.of();
         for (final Message message : sample.messages()) {
             final ObjectNode turn = conversations.addObject();
-            turn.put("from", message.role().name().toLowerCase(java.util.Locale.ROOT));
+            turn.put("from", message.role().name().toLowerCase(Locale.ROOT));
             turn.put("value", value(message, lastCalls));
             if (message.role() == Role.ASSISTANT) {
                 lastCalls = message.calls();

@@ -1,5 +1,7 @@
 package io.toolace.stream.verify;
 
+import java.util.Arrays;
+
 /**
  * A phrase found in a text regardless of case, by Boyer-Moore-Horspool: a search compares about one
  * char in every phrase-length of text. The calls-only markers are looked up in every sample's system
@@ -22,7 +24,7 @@ final class CaseInsensitivePhrase {
         for (int i = 0; i < folded.length; i++) {
             folded[i] = fold(phrase.charAt(i));
         }
-        java.util.Arrays.fill(asciiSkip, folded.length);
+        Arrays.fill(asciiSkip, folded.length);
         for (int i = 0; i < folded.length - 1; i++) {
             if (folded[i] < 128) {
                 asciiSkip[folded[i]] = folded.length - 1 - i;

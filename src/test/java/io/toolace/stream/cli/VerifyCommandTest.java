@@ -13,6 +13,7 @@ import io.toolace.stream.format.ToolResult;
 import io.toolace.stream.format.ToolSample;
 import io.toolace.stream.format.ToolSpec;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -138,7 +139,7 @@ class VerifyCommandTest {
     }
 
     private static byte[] concat(final byte[]... parts) {
-        final java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        final ByteArrayOutputStream all = new ByteArrayOutputStream();
         for (final byte[] part : parts) {
             all.writeBytes(part);
         }

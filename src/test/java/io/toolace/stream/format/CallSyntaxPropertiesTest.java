@@ -13,6 +13,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.IntRange;
 
 /** Print-parse round trips, and a parser that fails only with its own exception, on any input. */
@@ -101,7 +102,7 @@ class CallSyntaxPropertiesTest {
                     }
                     return dict;
                 });
-        return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(4, scalars), net.jqwik.api.Tuple.of(1, lists), net.jqwik.api.Tuple.of(1, dicts));
+        return Arbitraries.frequencyOf(Tuple.of(4, scalars), Tuple.of(1, lists), Tuple.of(1, dicts));
     }
 
     private static JsonNode integerNode(final long v) {

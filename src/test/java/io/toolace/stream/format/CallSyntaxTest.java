@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -119,7 +120,7 @@ class CallSyntaxTest {
     @Test
     void printsPythonLiteralsThatReadBack() throws Exception {
         final List<FunctionCall> calls = List.of(
-                new FunctionCall("Get Weather", (com.fasterxml.jackson.databind.node.ObjectNode) json(
+                new FunctionCall("Get Weather", (ObjectNode) json(
                         "{\"city\": \"Par\\\"is\\n\", \"n\": 3, \"x\": 2.0, \"ok\": true, \"none\": null, \"l\": [1, {\"k\": \"v\"}]}")),
                 new FunctionCall("f", JSON.createObjectNode()));
 

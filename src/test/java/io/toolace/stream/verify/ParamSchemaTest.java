@@ -2,6 +2,7 @@ package io.toolace.stream.verify;
 
 import static io.toolace.stream.verify.Samples.json;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
@@ -83,11 +84,11 @@ class ParamSchemaTest {
 
         assertThat(problems(schema, "{\"points\": [[1, 2.5], [3, \"x\"]], \"meta\": {\"tags\": [\"a\", 2], \"extra\": 1}}"))
                 .extracting(Problem::rule, Problem::path).containsExactly(
-                        org.assertj.core.groups.Tuple.tuple(Rule.CALL_TYPE_MISMATCH, "arg.points[1][1]"),
-                        org.assertj.core.groups.Tuple.tuple(Rule.CALL_TYPE_MISMATCH, "arg.meta.tags[1]"),
-                        org.assertj.core.groups.Tuple.tuple(Rule.CALL_UNKNOWN_PARAM, "arg.meta.extra"));
+                        tuple(Rule.CALL_TYPE_MISMATCH, "arg.points[1][1]"),
+                        tuple(Rule.CALL_TYPE_MISMATCH, "arg.meta.tags[1]"),
+                        tuple(Rule.CALL_UNKNOWN_PARAM, "arg.meta.extra"));
         assertThat(problems(schema, "{\"meta\": {}}")).extracting(Problem::rule, Problem::path)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(Rule.CALL_MISSING_REQUIRED, "arg.meta"));
+                .containsExactly(tuple(Rule.CALL_MISSING_REQUIRED, "arg.meta"));
         assertThat(problems(schema, "{\"meta\": {\"tags\": [], \"free\": \"nested objects are open unless closed\"}}"))
                 .extracting(Problem::rule).containsExactly(Rule.CALL_UNKNOWN_PARAM);
         assertThat(problems("{\"type\": \"dict\", \"properties\": {\"a\": {\"type\": \"int\"}}}", "{\"b\": 1}")).isEmpty();

@@ -3,6 +3,7 @@ package io.toolace.stream.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -46,7 +47,7 @@ class RuleCatalogueTest {
     }
 
     private static List<String> concat(final List<String> ids, final String extra) {
-        final java.util.ArrayList<String> all = new java.util.ArrayList<>(ids);
+        final List<String> all = new ArrayList<>(ids);
         all.add(extra);
         return all;
     }

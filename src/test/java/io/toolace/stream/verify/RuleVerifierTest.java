@@ -11,6 +11,7 @@ import static io.toolace.stream.verify.Samples.UNUSED;
 import static io.toolace.stream.verify.Samples.WEATHER;
 import static io.toolace.stream.verify.Samples.json;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -24,6 +25,7 @@ import io.toolace.stream.format.ToolResult;
 import io.toolace.stream.format.ToolSample;
 import io.toolace.stream.format.ToolSpec;
 import io.toolace.stream.format.TurnIssue;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -170,9 +172,9 @@ class RuleVerifierTest {
         final RuleVerifier tight = new RuleVerifier(RuleConfig.DEFAULTS.withMaxTurns(4).withMaxTurnChars(60));
 
         assertThat(tight.verify(Samples.clean())).extracting(Failure::rule, Failure::turn).containsExactly(
-                org.assertj.core.groups.Tuple.tuple(Rule.DIALOG_TOO_LONG.id(), -1),
-                org.assertj.core.groups.Tuple.tuple(Rule.DIALOG_TOO_LONG.id(), FIRST_USER),
-                org.assertj.core.groups.Tuple.tuple(Rule.DIALOG_TOO_LONG.id(), SUMMARY));
+                tuple(Rule.DIALOG_TOO_LONG.id(), -1),
+                tuple(Rule.DIALOG_TOO_LONG.id(), FIRST_USER),
+                tuple(Rule.DIALOG_TOO_LONG.id(), SUMMARY));
     }
 
     @Test
@@ -217,7 +219,7 @@ class RuleVerifierTest {
     /** Renames the weather call and its result alike, so only the call's name is wrong. */
     private static UnaryOperator<ToolSample> renameCall(final String name) {
         return sample -> {
-            final List<FunctionCall> calls = new java.util.ArrayList<>(sample.messages().get(CALLS).calls());
+            final List<FunctionCall> calls = new ArrayList<>(sample.messages().get(CALLS).calls());
             calls.set(WEATHER, new FunctionCall(name, calls.get(WEATHER).arguments()));
             return result(0, new ToolResult(name, sample.messages().get(RESULTS).results().get(0).results()))
                     .apply(Samples.message(CALLS, Message.calls(calls)).apply(sample));
@@ -226,7 +228,7 @@ class RuleVerifierTest {
 
     private static UnaryOperator<ToolSample> result(final int index, final ToolResult replacement) {
         return sample -> {
-            final List<ToolResult> results = new java.util.ArrayList<>(sample.messages().get(RESULTS).results());
+            final List<ToolResult> results = new ArrayList<>(sample.messages().get(RESULTS).results());
             results.set(index, replacement);
             return Samples.message(RESULTS, Message.tool(results)).apply(sample);
         };

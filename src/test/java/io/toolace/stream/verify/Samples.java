@@ -2,6 +2,7 @@ package io.toolace.stream.verify;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.toolace.stream.format.FunctionCall;
 import io.toolace.stream.format.Message;
@@ -121,7 +122,7 @@ final class Samples {
             final JsonNode parent = arguments.at(pointer.substring(0, cut));
             final String last = pointer.substring(cut + 1);
             if (parent.isArray()) {
-                ((com.fasterxml.jackson.databind.node.ArrayNode) parent).set(Integer.parseInt(last), value);
+                ((ArrayNode) parent).set(Integer.parseInt(last), value);
             } else {
                 ((ObjectNode) parent).set(last, value);
             }

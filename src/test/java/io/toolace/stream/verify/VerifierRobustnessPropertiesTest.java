@@ -6,6 +6,8 @@ import io.toolace.stream.format.Corpora;
 import io.toolace.stream.format.ReadResult;
 import io.toolace.stream.format.SampleFormat;
 import io.toolace.stream.format.SampleReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
@@ -31,8 +33,8 @@ class VerifierRobustnessPropertiesTest {
         for (final SampleFormat format : SampleFormat.values()) {
             LINES.add(format.writeLine(Samples.clean()));
         }
-        final java.nio.file.Path sharegpt = Corpora.SHAREGPT_FUNC;
-        if (java.nio.file.Files.isReadable(sharegpt)) {
+        final Path sharegpt = Corpora.SHAREGPT_FUNC;
+        if (Files.isReadable(sharegpt)) {
             LINES.addAll(Corpora.lines(sharegpt).subList(0, 10));
             LINES.addAll(Corpora.lines(Corpora.TOOLACE_ORIGINAL));
         }
