@@ -153,7 +153,8 @@ public final class VerifyCommand implements Callable<Integer> {
     private static boolean isReadableFile(final String file) {
         try {
             final Path path = Path.of(file);
-            return Files.isRegularFile(path) && Files.isReadable(path);
+            // Not isRegularFile: a pipe such as <(zcat data.jsonl.gz) is a fine input.
+            return Files.isReadable(path) && !Files.isDirectory(path);
         } catch (final InvalidPathException e) {
             return false;
         }
