@@ -45,6 +45,8 @@ final class ParamSchema {
     private static final Map<String, Pattern> PATTERNS = new ConcurrentHashMap<>();
     private static final int MAX_CACHED_PATTERNS = 10_000;
     private static final int MAX_ENUM_SHOWN = 8;
+    /** Real schemas nest a handful of levels; BFCL's deepest is 4. */
+    private static final int MAX_DEPTH = 64;
 
     private final int types;
     private final List<JsonNode> enumValues;
@@ -96,7 +98,7 @@ final class ParamSchema {
         markedOptional = false;
     }
 
-    private ParamSchema(final Keywords k, final String path, final List<String> problems) {
+    private ParamSchema(final Keywords k, final String path, final List<String> problems, final int depth) {
         markedRequired = k.required != null && k.required.isBoolean() && k.required.booleanValue();
         markedOptional = k.optional != null && k.optional.asBoolean(false);
         types = types(k, path, problems);
@@ -135,19 +137,19 @@ final class ParamSchema {
             problems.add(where(path) + "minItems " + minItems + " is above maxItems " + maxItems);
         }
 
-        properties = properties(k.properties, path, problems);
+        properties = properties(k.properties, path, problems, depth);
         required = required(k.required, path, problems);
 
         if (k.items != null && k.items.isArray()) {
             final List<ParamSchema> tuple = new ArrayList<>(k.items.size());
             for (int i = 0; i < k.items.size(); i++) {
-                tuple.add(compile(k.items.get(i), path + "[" + i + "]", problems));
+                tuple.add(compile(k.items.get(i), path + "[" + i + "]", problems, depth + 1));
             }
             tupleItems = List.copyOf(tuple);
             items = null;
         } else {
             tupleItems = null;
-            items = k.items == null || k.items.isNull() ? null : compile(k.items, path + "[]", problems);
+            items = k.items == null || k.items.isNull() ? null : compile(k.items, path + "[]", problems, depth + 1);
         }
 
         if (k.additionalProperties == null || k.additionalProperties.isNull()) {
@@ -158,12 +160,12 @@ final class ParamSchema {
             additionalSchema = null;
         } else {
             additionalAllowed = Boolean.TRUE;
-            additionalSchema = compile(k.additionalProperties, path + ".*", problems);
+            additionalSchema = compile(k.additionalProperties, path + ".*", problems, depth + 1);
         }
-        final List<ParamSchema> alternatives = alternatives(k.anyOf, "anyOf", path, problems);
-        final List<ParamSchema> oneOf = alternatives(k.oneOf, "oneOf", path, problems);
+        final List<ParamSchema> alternatives = alternatives(k.anyOf, "anyOf", path, problems, depth);
+        final List<ParamSchema> oneOf = alternatives(k.oneOf, "oneOf", path, problems, depth);
         anyOf = alternatives == null ? oneOf : oneOf == null ? alternatives : concat(alternatives, oneOf);
-        allOf = alternatives(k.allOf, "allOf", path, problems);
+        allOf = alternatives(k.allOf, "allOf", path, problems, depth);
     }
 
     /**
@@ -235,12 +237,21 @@ final class ParamSchema {
      * @param path the parameter path for messages, e.g. {@code budget.min}
      */
     static ParamSchema compile(final JsonNode schema, final String path, final List<String> problems) {
+        return compile(schema, path, problems, 0);
+    }
+
+    private static ParamSchema compile(final JsonNode schema, final String path, final List<String> problems, final int depth) {
         if (schema == null || !schema.isObject()) {
             problems.add(where(path) + "schema is " + (schema == null ? "missing" : JsonType.describeValue(schema))
                     + ", expected an object");
             return ANY;
         }
-        return new ParamSchema(new Keywords(schema), path, problems);
+        if (depth > MAX_DEPTH) {
+            // Compiling and checking recurse; hostile nesting must not overflow a stream thread's stack.
+            problems.add(where(path) + "schema nested deeper than " + MAX_DEPTH + " levels");
+            return ANY;
+        }
+        return new ParamSchema(new Keywords(schema), path, problems, depth);
     }
 
     /** The declared types as bits of {@link JsonType}; {@link JsonType#ANY} when unconstrained. */
@@ -510,7 +521,8 @@ final class ParamSchema {
         return node.intValue();
     }
 
-    private static Map<String, ParamSchema> properties(final JsonNode node, final String path, final List<String> problems) {
+    private static Map<String, ParamSchema> properties(final JsonNode node, final String path, final List<String> problems,
+            final int depth) {
         if (node == null || node.isNull()) {
             return null;
         }
@@ -522,7 +534,7 @@ final class ParamSchema {
         final Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
         while (fields.hasNext()) {
             final Map.Entry<String, JsonNode> field = fields.next();
-            compiled.put(field.getKey(), compile(field.getValue(), join(path, field.getKey()), problems));
+            compiled.put(field.getKey(), compile(field.getValue(), join(path, field.getKey()), problems, depth + 1));
         }
         return Collections.unmodifiableMap(compiled);
     }
@@ -561,7 +573,7 @@ final class ParamSchema {
     }
 
     private static List<ParamSchema> alternatives(final JsonNode node, final String keyword, final String path,
-            final List<String> problems) {
+            final List<String> problems, final int depth) {
         if (node == null || node.isNull()) {
             return null;
         }
@@ -571,7 +583,7 @@ final class ParamSchema {
         }
         final List<ParamSchema> compiled = new ArrayList<>(node.size());
         for (final JsonNode alternative : node) {
-            compiled.add(compile(alternative, path, problems));
+            compiled.add(compile(alternative, path, problems, depth + 1));
         }
         return List.copyOf(compiled);
     }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -59,6 +60,27 @@ class VerifierRobustnessPropertiesTest {
     @Property(tries = 300)
     void randomJsonNeverThrows(@ForAll("jsonish") final String text) {
         readAndVerify(text);
+    }
+
+    /** Nesting as deep as the JSON parser allows, on a thread with a small stack: reported, not a stack overflow. */
+    @Example
+    void hostileNestingIsReportedNotAStackOverflow() throws InterruptedException {
+        final int depth = 990;
+        final String schema = "{\"type\": \"dict\", \"properties\": {\"x\": " + "{\"type\": \"array\", \"items\": ".repeat(depth)
+                + "{\"type\": \"string\"}" + "}".repeat(depth) + "}}";
+        final String arguments = "{\\\"x\\\": " + "[".repeat(depth) + "\\\"\\\\u0000\\\"" + "]".repeat(depth) + "}";
+        final String line = "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}, {\"role\": \"assistant\", \"tool_calls\": "
+                + "[{\"id\": \"a\", \"function\": {\"name\": \"f\", \"arguments\": \"" + arguments + "\"}}]}], "
+                + "\"tools\": [{\"type\": \"function\", \"function\": {\"name\": \"f\", \"description\": \"d\", \"parameters\": " + schema + "}}]}";
+        final List<String> rules = new ArrayList<>();
+        final Thread small = new Thread(null, () -> {
+            final ReadResult.Read read = (ReadResult.Read) READER.read(line);
+            VERIFIER.verify(read.sample()).forEach(f -> rules.add(f.rule()));
+        }, "small-stack", 256 * 1024);
+        small.start();
+        small.join();
+
+        assertThat(rules).containsExactlyInAnyOrder(Rule.API_SCHEMA_INVALID.id(), Rule.DIALOG_INVALID_CHARS.id());
     }
 
     private static void readAndVerify(final String line) {
