@@ -14,10 +14,12 @@ import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,7 +46,7 @@ import picocli.CommandLine.Spec;
  * <p>Exit codes: 0 when it ran, 1 with {@code --strict} when a sample failed, 2 on a usage or I/O
  * error.
  */
-@Command(name = "verify", mixinStandardHelpOptions = true,
+@Command(name = "verify", mixinStandardHelpOptions = true, usageHelpWidth = 120,
         description = {"Verify function-calling samples (JSON lines) with the rule layer of Dual-Layer Verification.",
                 "Prints failure counts per rule, then a last line 'N passed, M failed'."})
 public final class VerifyCommand implements Callable<Integer> {
@@ -94,9 +96,13 @@ public final class VerifyCommand implements Callable<Integer> {
     void spec(final CommandSpec injected) {
         this.spec = injected;
         final List<String> footer = new ArrayList<>();
-        footer.add("%nRule catalogue (ids for --disable):");
-        for (final Rule rule : Rule.values()) {
-            footer.add(String.format(Locale.ROOT, "  %-29s %-5s %s", rule.id(), rule.layer().id(), rule.description()));
+        for (final Rule.Layer layer : Rule.Layer.values()) {
+            footer.add(layer == Rule.Layer.RULE ? "%nRule layer (ids for --disable):" : "%nModel layer (run by the pipeline):");
+            for (final Rule rule : Rule.values()) {
+                if (rule.layer() == layer) {
+                    footer.add(String.format(Locale.ROOT, "  %-29s %s", rule.id(), rule.description()));
+                }
+            }
         }
         injected.usageMessage().footer(footer.toArray(String[]::new));
     }
@@ -116,13 +122,16 @@ public final class VerifyCommand implements Callable<Integer> {
                     + "running the rule layer only.");
         }
         for (final String file : files) {
-            if (!file.equals(STDIN) && !Files.isReadable(Path.of(file))) {
+            if (!file.equals(STDIN) && !isReadableFile(file)) {
                 err.println("verify: cannot read " + file);
                 return EXIT_USAGE_OR_IO;
             }
         }
         final Tally tally = new Tally();
-        try (Writer reportWriter = report == null ? null : Files.newBufferedWriter(report, StandardCharsets.UTF_8);
+        // Streams built by hand, not Files.newBufferedReader/Writer: those fail on malformed UTF-8,
+        // while a dataset line with broken bytes must become a failed sample (U+FFFD is an invalid char).
+        try (Writer reportWriter = report == null ? null
+                : new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(report), StandardCharsets.UTF_8), 1 << 16);
              JsonGenerator reportJson = reportWriter == null ? null : REPORT_JSON.createGenerator(reportWriter)) {
             final Run run = new Run(new SampleReader(format), new RuleVerifier(config), reportJson, files.size() > 1, tally);
             for (final String file : files) {
@@ -140,6 +149,17 @@ public final class VerifyCommand implements Callable<Integer> {
         return strict && tally.failed > 0 ? EXIT_FAILED_SAMPLES : 0;
     }
 
+    /** Checked before the run, so a typo in the last of many files fails at once, not after hours. */
+    private static boolean isReadableFile(final String file) {
+        try {
+            final Path path = Path.of(file);
+            // Not isRegularFile: a pipe such as <(zcat data.jsonl.gz) is a fine input.
+            return Files.isReadable(path) && !Files.isDirectory(path);
+        } catch (final InvalidPathException e) {
+            return false;
+        }
+    }
+
     /** One verification run over the files, writing the report as it goes. */
     private record Run(SampleReader reader, RuleVerifier verifier, JsonGenerator report, boolean nameFiles, Tally tally) {
 
@@ -147,9 +167,8 @@ public final class VerifyCommand implements Callable<Integer> {
             final long started = System.nanoTime();
             final long failedBefore = tally.failed;
             final long samplesBefore = tally.passed + tally.failed;
-            try (BufferedReader lines = file.equals(STDIN)
-                    ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8), 1 << 16)
-                    : Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(
+                    file.equals(STDIN) ? System.in : Files.newInputStream(Path.of(file)), StandardCharsets.UTF_8), 1 << 16)) {
                 long lineNumber = 0;
                 for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                     lineNumber++;

@@ -477,9 +477,10 @@ public final class CallSyntax {
                     depth--;
                     return dict;
                 }
+                final int keyStart = pos;
                 final JsonNode key = value();
                 if (!key.isValueNode() || key.isNull()) {
-                    throw error("dict keys must be strings, numbers or booleans");
+                    throw new CallParseException(keyStart, "dict keys must be strings, numbers or booleans");
                 }
                 skipWhitespace();
                 expect(':', "':' after a dict key");

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -170,7 +171,7 @@ final class OpenAiCodec implements SampleCodec {
             final Message message = sample.messages().get(t);
             switch (message.role()) {
                 case USER, SYSTEM -> messages.addObject()
-                        .put("role", message.role().name().toLowerCase(java.util.Locale.ROOT))
+                        .put("role", message.role().name().toLowerCase(Locale.ROOT))
                         .put("content", message.text());
                 case ASSISTANT -> {
                     final ObjectNode entry = messages.addObject().put("role", "assistant").put("content", message.text());

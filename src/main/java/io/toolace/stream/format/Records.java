@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /** Field access shared by the codecs: the parts of a record every format spells the same way. */
 final class Records {
@@ -26,7 +27,7 @@ final class Records {
             return null;
         }
         if (!node.isTextual()) {
-            throw new MalformedSampleException("'" + field + "' is a " + kind(node) + ", expected a string");
+            throw new MalformedSampleException("'" + field + "' is " + kind(node) + ", expected a string");
         }
         return node.textValue();
     }
@@ -37,7 +38,7 @@ final class Records {
             throw new MalformedSampleException("no '" + field + "' list");
         }
         if (!node.isArray()) {
-            throw new MalformedSampleException("'" + field + "' is a " + kind(node) + ", expected a list");
+            throw new MalformedSampleException("'" + field + "' is " + kind(node) + ", expected a list");
         }
         return (ArrayNode) node;
     }
@@ -45,7 +46,7 @@ final class Records {
     static ObjectNode entry(final ArrayNode list, final String field, final int index) throws MalformedSampleException {
         final JsonNode node = list.get(index);
         if (!node.isObject()) {
-            throw new MalformedSampleException(field + "[" + index + "] is a " + kind(node) + ", expected an object");
+            throw new MalformedSampleException(field + "[" + index + "] is " + kind(node) + ", expected an object");
         }
         return (ObjectNode) node;
     }
@@ -63,7 +64,7 @@ final class Records {
             }
         }
         if (list != null && !list.isNull() && !list.isArray()) {
-            throw new MalformedSampleException("'tools' is a " + kind(list) + ", expected a list");
+            throw new MalformedSampleException("'tools' is " + kind(list) + ", expected a list");
         }
         final List<ToolSpec> declared = ToolDefinitions.fromArray(list);
         if (declared != null && !declared.isEmpty()) {
@@ -87,7 +88,7 @@ final class Records {
             final JsonNode item = value.get(i);
             if (!item.isObject()) {
                 return new Message(Role.TOOL, raw, List.of(), List.of(),
-                        new TurnIssue(TurnIssue.Kind.SHAPE, "tool result " + i + " is a " + kind(item) + ", expected {\"name\", \"results\"}"));
+                        new TurnIssue(TurnIssue.Kind.SHAPE, "tool result " + i + " is " + kind(item) + ", expected {\"name\", \"results\"}"));
             }
             final JsonNode name = item.get("name");
             final JsonNode result = item.get("results");
@@ -158,15 +159,16 @@ final class Records {
         return null;
     }
 
+    /** What a JSON value is, with its article, for messages: "a list", "an object", "null". */
     static String kind(final JsonNode node) {
         return switch (node.getNodeType()) {
-            case ARRAY -> "list";
-            case OBJECT -> "object";
-            case STRING -> "string";
-            case NUMBER -> "number";
-            case BOOLEAN -> "boolean";
+            case ARRAY -> "a list";
+            case OBJECT -> "an object";
+            case STRING -> "a string";
+            case NUMBER -> "a number";
+            case BOOLEAN -> "a boolean";
             case NULL -> "null";
-            default -> node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+            default -> "a " + node.getNodeType().name().toLowerCase(Locale.ROOT) + " value";
         };
     }
 }

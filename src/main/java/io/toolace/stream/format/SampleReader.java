@@ -31,7 +31,7 @@ public final class SampleReader {
             return new ReadResult.Unreadable(null, "not JSON: " + e.getOriginalMessage());
         }
         if (!json.isObject()) {
-            return new ReadResult.Unreadable(null, "a JSON " + Records.kind(json) + ", expected an object");
+            return new ReadResult.Unreadable(null, "the line is " + Records.kind(json) + ", expected a JSON object");
         }
         final Optional<SampleFormat> format = forced != null ? Optional.of(forced) : SampleFormat.detect(json);
         if (format.isEmpty()) {

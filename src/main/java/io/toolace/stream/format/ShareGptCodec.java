@@ -48,7 +48,7 @@ final class ShareGptCodec implements SampleCodec {
                 messages.add(observation(value));
             } else {
                 messages.add(new Message(role, value.isTextual() ? value.textValue() : value.toString(), List.of(), List.of(),
-                        value.isTextual() ? null : new TurnIssue(TurnIssue.Kind.SHAPE, "value is a " + Records.kind(value) + ", expected a string")));
+                        value.isTextual() ? null : new TurnIssue(TurnIssue.Kind.SHAPE, "value is " + Records.kind(value) + ", expected a string")));
             }
         }
         return new ToolSample(Records.id(record), system, tools, messages);
@@ -69,7 +69,7 @@ final class ShareGptCodec implements SampleCodec {
             final String name = item.path("name").isTextual() ? item.get("name").textValue() : null;
             ObjectNode arguments = Records.argumentsOrNull(item.get("arguments"));
             if (issue == null && !item.isObject()) {
-                issue = new TurnIssue(TurnIssue.Kind.CALL_SYNTAX, "call " + k + " is a " + Records.kind(item) + ", expected {\"name\", \"arguments\"}");
+                issue = new TurnIssue(TurnIssue.Kind.CALL_SYNTAX, "call " + k + " is " + Records.kind(item) + ", expected {\"name\", \"arguments\"}");
             } else if (issue == null && name == null) {
                 issue = new TurnIssue(TurnIssue.Kind.MISSING_FIELD, "call " + k + " has no 'name'");
             } else if (issue == null && arguments == null) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -33,7 +34,7 @@ final class ToolAceCodec implements SampleCodec {
                         : Records.namedResults(value, value.toString()));
             } else if (!value.isTextual()) {
                 messages.add(new Message(role, value.toString(), List.of(), List.of(),
-                        new TurnIssue(TurnIssue.Kind.SHAPE, "value is a " + Records.kind(value) + ", expected a string")));
+                        new TurnIssue(TurnIssue.Kind.SHAPE, "value is " + Records.kind(value) + ", expected a string")));
             } else if (role == Role.ASSISTANT) {
                 messages.add(assistant(value.textValue()));
             } else {
@@ -62,7 +63,7 @@ final class ToolAceCodec implements SampleCodec {
      * A value that starts like a call list must be one; elsewhere a call list that parses is taken
      * as calls beside text, which the verifier reports where the prompt forbids text.
      */
-    static Message assistant(final String value) {
+    private static Message assistant(final String value) {
         if (CallSyntax.looksLikeCallList(value) || value.strip().equals("[]")) {
             try {
                 final List<FunctionCall> calls = CallSyntax.parse(value);
@@ -81,6 +82,19 @@ final class ToolAceCodec implements SampleCodec {
         return new Message(Role.ASSISTANT, beside, located.calls(), List.of(), null);
     }
 
+    /**
+     * ToolACE names every result. Formats that do not (a plain LLaMA-Factory observation) leave the
+     * name out, so an unnamed k-th result takes the name of the k-th call it answers.
+     */
+    private static List<ToolResult> named(final List<ToolResult> results, final List<FunctionCall> calls) {
+        final List<ToolResult> named = new ArrayList<>(results.size());
+        for (int k = 0; k < results.size(); k++) {
+            final ToolResult result = results.get(k);
+            named.add(result.name() == null && k < calls.size() ? new ToolResult(calls.get(k).name(), result.results()) : result);
+        }
+        return named;
+    }
+
     @Override
     public ObjectNode write(final ToolSample sample) {
         final ObjectNode record = Json.MAPPER.createObjectNode();
@@ -89,10 +103,14 @@ final class ToolAceCodec implements SampleCodec {
         }
         record.put("system", systemWithTools(sample));
         final ArrayNode conversations = record.putArray("conversations");
+        List<FunctionCall> lastCalls = List.of();
         for (final Message message : sample.messages()) {
             final ObjectNode turn = conversations.addObject();
-            turn.put("from", message.role().name().toLowerCase(java.util.Locale.ROOT));
-            turn.put("value", value(message));
+            turn.put("from", message.role().name().toLowerCase(Locale.ROOT));
+            turn.put("value", value(message, lastCalls));
+            if (message.role() == Role.ASSISTANT) {
+                lastCalls = message.calls();
+            }
         }
         return record;
     }
@@ -107,9 +125,9 @@ final class ToolAceCodec implements SampleCodec {
         return system == null || system.isBlank() ? prompt : system + "\n\n" + prompt;
     }
 
-    private static String value(final Message message) {
+    private static String value(final Message message, final List<FunctionCall> lastCalls) {
         if (message.role() == Role.TOOL && !message.results().isEmpty()) {
-            return Json.write(Records.namedResultsJson(message.results()));
+            return Json.write(Records.namedResultsJson(named(message.results(), lastCalls)));
         }
         if (message.calls().isEmpty()) {
             return message.text();

@@ -44,7 +44,9 @@ import org.slf4j.LoggerFactory;
  * explicitly, see {@link TopicAdmin}), and no time-based retention, because the data directory is
  * the user's store and a pipeline resumed after a week must still find its data.
  *
- * <p>{@link #close()} is idempotent and thread-safe, so it may also run from a shutdown hook.
+ * <p>One broker per data directory: a second start on a directory in use, in this process or
+ * another, fails at once. {@link #close()} is idempotent and thread-safe, so it may also run from
+ * a shutdown hook.
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
@@ -55,6 +57,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     private static final String BROKER_LISTENER = "PLAINTEXT";
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
     private static final String STATE_FILE = "embedded.properties";
+    private static final String LOCK_FILE = "embedded.lock";
     private static final String BROKER_PORT = "broker.port";
     private static final String CONTROLLER_PORT = "controller.port";
     /** Written by the formatter into each log directory; its presence means "formatted". */
@@ -64,14 +67,16 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final String clusterId;
     private final int brokerPort;
     private final KafkaRaftServer server;
+    private final DirectoryLock lock;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private EmbeddedKafka(final Path kafkaDir, final String clusterId, final int brokerPort,
-                          final KafkaRaftServer server) {
+                          final KafkaRaftServer server, final DirectoryLock lock) {
         this.kafkaDir = kafkaDir;
         this.clusterId = clusterId;
         this.brokerPort = brokerPort;
         this.server = server;
+        this.lock = lock;
     }
 
     /** Starts a broker with the default settings on {@code dataDir}, formatting it on first use. */
@@ -106,6 +111,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         final long started = System.nanoTime();
         server.shutdown();
         server.awaitShutdown();
+        lock.close();
         LOG.info("Embedded Kafka {} at {} stopped in {} ms", clusterId, bootstrapServers(), millisSince(started));
     }
 
@@ -119,7 +125,11 @@ public final class EmbeddedKafka implements AutoCloseable {
             this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
         }
 
-        /** A broker setting applied after the defaults, e.g. SASL settings or {@code num.partitions}. */
+        /**
+         * A broker setting applied after the defaults, e.g. {@code num.partitions} or
+         * {@code log.retention.ms}. Listener settings are this class's own: {@link #bootstrapServers()}
+         * reports the loopback listener it configures.
+         */
         public Builder brokerProperty(final String key, final String value) {
             brokerProperties.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
             return this;
@@ -136,14 +146,34 @@ public final class EmbeddedKafka implements AutoCloseable {
             return this;
         }
 
-        /** Formats the storage if needed, starts the broker and returns once it accepts clients. */
+        /**
+         * Formats the storage if needed, starts the broker and returns once it accepts clients.
+         *
+         * @throws IllegalStateException when the directory is in use by another embedded broker (in
+         *     this process or another) or the broker fails to start
+         */
         public EmbeddedKafka start() {
             final long started = System.nanoTime();
             final Path kafkaDir = dataDir.toAbsolutePath().resolve("kafka");
             final Path logDir = kafkaDir.resolve("logs");
-            final Path stateFile = kafkaDir.resolve(STATE_FILE);
             createDirectories(logDir);
+            // Kafka locks its log directory too, but only after it has opened (and, failing, closed and
+            // so trimmed the index files of) the metadata log, which corrupts the memory-mapped indexes
+            // of a broker already running there: a second broker must be refused before Kafka starts.
+            final DirectoryLock lock = DirectoryLock.acquire(kafkaDir, LOCK_FILE);
+            try {
+                final EmbeddedKafka kafka = startLocked(kafkaDir, logDir, lock);
+                LOG.info("Embedded Kafka {} started at {} in {} ms (data dir {})", kafka.clusterId(),
+                        kafka.bootstrapServers(), millisSince(started), kafkaDir);
+                return kafka;
+            } catch (final RuntimeException e) {
+                lock.close();
+                throw e;
+            }
+        }
 
+        private EmbeddedKafka startLocked(final Path kafkaDir, final Path logDir, final DirectoryLock lock) {
+            final Path stateFile = kafkaDir.resolve(STATE_FILE);
             final Properties previous = readProperties(stateFile);
             final int[] ports = loopbackPorts(
                     portSetting(previous, BROKER_PORT, stateFile), portSetting(previous, CONTROLLER_PORT, stateFile));
@@ -152,29 +182,27 @@ public final class EmbeddedKafka implements AutoCloseable {
 
             final Map<String, String> serverProperties = serverProperties(logDir, brokerPort, controllerPort);
             final KafkaConfig config = new KafkaConfig(serverProperties, false);
-            final boolean formatted = isFormatted(logDir);
-            if (!formatted) {
+            if (!isFormatted(logDir)) {
                 format(logDir, serverProperties);
             }
-            final KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
-            try {
-                server.startup();
-            } catch (final RuntimeException e) {
-                // A half-started node still holds threads, sockets and the log directory lock.
-                server.shutdown();
-                server.awaitShutdown();
-                throw new IllegalStateException("Embedded Kafka failed to start on " + kafkaDir + ": " + e.getMessage(), e);
-            }
-
+            final String clusterId = readClusterId(logDir);
+            // Saved before start-up so that nothing can fail once the broker runs; ports that then fail
+            // to bind are simply probed again next time.
             final Properties state = new Properties();
             state.setProperty(BROKER_PORT, Integer.toString(brokerPort));
             state.setProperty(CONTROLLER_PORT, Integer.toString(controllerPort));
             writeProperties(stateFile, state, "Ports of the embedded Kafka broker, reused on restart while free");
 
-            final EmbeddedKafka kafka = new EmbeddedKafka(kafkaDir, readClusterId(logDir), brokerPort, server);
-            LOG.info("Embedded Kafka {} started at {} in {} ms ({} data dir {})", kafka.clusterId(),
-                    kafka.bootstrapServers(), millisSince(started), formatted ? "existing" : "new", kafkaDir);
-            return kafka;
+            final KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
+            try {
+                server.startup();
+            } catch (final RuntimeException e) {
+                // A half-started node still holds threads and sockets.
+                server.shutdown();
+                server.awaitShutdown();
+                throw new IllegalStateException("Embedded Kafka failed to start on " + kafkaDir + ": " + e.getMessage(), e);
+            }
+            return new EmbeddedKafka(kafkaDir, clusterId, brokerPort, server, lock);
         }
 
         private Map<String, String> serverProperties(final Path logDir, final int brokerPort, final int controllerPort) {
@@ -254,7 +282,8 @@ public final class EmbeddedKafka implements AutoCloseable {
                 throw new IllegalStateException("Cannot format Kafka storage in " + logDir + " (exit code "
                         + exitCode + "): " + report);
             }
-            LOG.debug("Formatted {} for cluster {}: {}", logDir, newClusterId, report);
+            LOG.info("Formatted new Kafka storage for cluster {} in {}", newClusterId, logDir);
+            LOG.debug("kafka-storage format: {}", report);
         }
     }
 

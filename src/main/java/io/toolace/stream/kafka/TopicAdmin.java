@@ -3,7 +3,6 @@ package io.toolace.stream.kafka;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -105,14 +104,14 @@ public final class TopicAdmin implements AutoCloseable {
         return created;
     }
 
-    /** Every topic that is not internal to Kafka, by name. */
+    /** Every topic that is not internal to Kafka, sorted by name. */
     public List<TopicInfo> describe() {
         final long deadline = System.nanoTime() + DESCRIBE_TIMEOUT.toNanos();
         return describe(await(admin.listTopics().names(), deadline, "list topics"));
     }
 
     /**
-     * The named topics, by name.
+     * The named topics, sorted by name.
      *
      * @throws UnknownTopicOrPartitionException naming every topic that does not exist
      */
@@ -150,7 +149,7 @@ public final class TopicAdmin implements AutoCloseable {
             final ConfigEntry policy = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, name)).get(TopicSpec.CLEANUP_POLICY);
             return new TopicInfo(name, descriptions.get(name).partitions().size(),
                     policy == null ? "" : policy.value(), spans.getOrDefault(name, 0L));
-        }).sorted(Comparator.comparing(TopicInfo::name)).toList();
+        }).toList();
     }
 
     /**

@@ -24,15 +24,18 @@ final class CallRules {
             final Message message = messages.get(turn);
             // A turn the reader could not fully read is reported once, for what the reader found.
             if (message.issue() == null) {
-                for (final FunctionCall call : message.calls()) {
-                    checkCall(call, turn, tools, findings);
+                final List<FunctionCall> calls = message.calls();
+                for (int k = 0; k < calls.size(); k++) {
+                    final String label = calls.size() == 1 ? calls.get(k).name() : calls.get(k).name() + " (call " + (k + 1) + " of " + calls.size() + ")";
+                    checkCall(calls.get(k), label, turn, tools, findings);
                 }
             }
         }
     }
 
-    private static void checkCall(final FunctionCall call, final int turn, final Map<String, ApiRules.CompiledTool> tools,
-            final Findings findings) {
+    /** @param fn the call's name for messages, with its position when the turn has several calls */
+    private static void checkCall(final FunctionCall call, final String fn, final int turn,
+            final Map<String, ApiRules.CompiledTool> tools, final Findings findings) {
         if (call.name() == null) {
             findings.add(Rule.DIALOG_MISSING_FIELD, turn, "a call has no function name");
             return;
@@ -45,7 +48,6 @@ final class CallRules {
         final ParamSchema parameters = tool.parameters();
         final Map<String, ParamSchema> declared = parameters == null || parameters.properties() == null ? Map.of() : parameters.properties();
         final boolean undeclaredAllowed = parameters != null && parameters.allowsUndeclared(true);
-        final String fn = call.name();
         final ParamSchema.Sink sink = (rule, path, message) -> findings.add(rule, turn, fn + ": '" + path + "' " + message);
         List<String> unknown = null;
         final Iterator<Map.Entry<String, JsonNode>> args = call.arguments().fields();

@@ -22,8 +22,12 @@ final class ConsistencyRules {
 
     private ConsistencyRules() {}
 
-    /** The kind of the previous non-system turn, which decides what may come next. */
-    private enum Step { START, USER, ASSISTANT_TEXT, ASSISTANT_CALLS, TOOL }
+    /**
+     * The kind of the previous non-system turn, which decides what may come next. After a turn out
+     * of order the next turn may be anything ({@code RESYNC}), so one stray turn is one failure, not
+     * a cascade.
+     */
+    private enum Step { START, USER, ASSISTANT_TEXT, ASSISTANT_CALLS, TOOL, RESYNC }
 
     static void check(final List<Message> messages, final boolean callsOnly, final Findings findings) {
         Step previous = Step.START;
@@ -34,17 +38,18 @@ final class ConsistencyRules {
                 continue;
             }
             final Step step = step(message);
-            final String expected = expectedAfter(previous);
-            if (!allowed(previous, step)) {
+            final boolean inOrder = allowed(previous, step);
+            if (!inOrder) {
                 findings.add(Rule.CONSIST_ROLE_ORDER, turn, describe(step) + " turn after "
-                        + (previous == Step.START ? "the start" : describe(previous) + " turn") + "; expected " + expected);
-            } else if (step == Step.TOOL && message.issue() == null && previousMessage.issue() == null) {
+                        + (previous == Step.START ? "the start" : describe(previous) + " turn") + "; expected " + expectedAfter(previous));
+            } else if (step == Step.TOOL && previous == Step.ASSISTANT_CALLS && message.issue() == null && previousMessage.issue() == null) {
                 checkResults(previousMessage.calls(), message.results(), turn, findings);
             }
-            if (callsOnly && step == Step.ASSISTANT_CALLS && message.text() != null && !message.text().isBlank()) {
+            // A turn the reader could not read is reported for that alone.
+            if (callsOnly && step == Step.ASSISTANT_CALLS && message.issue() == null && message.text() != null && !message.text().isBlank()) {
                 findings.add(Rule.CONSIST_FORMAT_VIOLATION, turn, "text beside the call list, where the system prompt demands calls only");
             }
-            previous = step;
+            previous = inOrder ? step : Step.RESYNC;
             previousMessage = message;
         }
     }
@@ -67,6 +72,7 @@ final class ConsistencyRules {
             case START, ASSISTANT_TEXT -> next == Step.USER;
             case USER, TOOL -> next == Step.ASSISTANT_TEXT || next == Step.ASSISTANT_CALLS;
             case ASSISTANT_CALLS -> next == Step.TOOL;
+            case RESYNC -> true;
         };
     }
 
@@ -76,6 +82,7 @@ final class ConsistencyRules {
             case START, ASSISTANT_TEXT -> "a user turn";
             case USER, TOOL -> "an assistant turn";
             case ASSISTANT_CALLS -> "a tool turn with the call results";
+            case RESYNC -> throw new IllegalStateException("every turn may follow an out-of-order turn");
         };
     }
 
@@ -86,6 +93,7 @@ final class ConsistencyRules {
             case ASSISTANT_TEXT -> "an assistant text";
             case ASSISTANT_CALLS -> "an assistant call";
             case TOOL -> "a tool";
+            case RESYNC -> throw new IllegalStateException("every turn may follow an out-of-order turn");
         };
     }
 
@@ -104,6 +112,10 @@ final class ConsistencyRules {
         }
         final Set<String> called = new LinkedHashSet<>(calls.size() * 2);
         for (final FunctionCall call : calls) {
+            if (call.name() == null) {
+                // A nameless call is reported as a missing field; what it answers is unknowable.
+                return;
+            }
             called.add(call.name());
         }
         List<String> strangers = null;

@@ -6,6 +6,7 @@ import io.toolace.stream.format.Message;
 import io.toolace.stream.format.Role;
 import io.toolace.stream.format.ToolSample;
 import java.lang.Character.UnicodeScript;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Locale;
 
@@ -29,7 +30,7 @@ final class DialogRules {
             findings.add(Rule.DIALOG_TOO_LONG, -1, "the dialog has " + messages.size() + " turns, more than " + config.maxTurns());
         }
         if (sample.system() != null && findings.on(Rule.DIALOG_INVALID_CHARS)) {
-            scan.scan(sample.system());
+            scan.scanChars(sample.system());
             if (scan.invalidAt() >= 0) {
                 findings.add(Rule.DIALOG_INVALID_CHARS, -1, "the system prompt has " + scan.invalidChar() + " at character " + scan.invalidAt());
             }
@@ -97,16 +98,22 @@ final class DialogRules {
         }
     }
 
-    private static void checkArgumentChars(final JsonNode value, final String function, final int turn, final Findings findings,
+    /** Walks the argument tree with an explicit stack: argument nesting is up to the data, not to us. */
+    private static void checkArgumentChars(final JsonNode arguments, final String function, final int turn, final Findings findings,
             final TextScan scan) {
-        if (value.isTextual()) {
-            scan.scan(value.textValue());
-            if (scan.invalidAt() >= 0) {
-                findings.add(Rule.DIALOG_INVALID_CHARS, turn, function + ": an argument has " + scan.invalidChar() + " at character " + scan.invalidAt());
-            }
-        } else if (value.isContainerNode()) {
-            for (final JsonNode child : value) {
-                checkArgumentChars(child, function, turn, findings, scan);
+        final ArrayDeque<JsonNode> pending = new ArrayDeque<>();
+        pending.push(arguments);
+        while (!pending.isEmpty()) {
+            final JsonNode value = pending.pop();
+            if (value.isTextual()) {
+                scan.scanChars(value.textValue());
+                if (scan.invalidAt() >= 0) {
+                    findings.add(Rule.DIALOG_INVALID_CHARS, turn, function + ": an argument has " + scan.invalidChar()
+                            + " at character " + scan.invalidAt());
+                    return;
+                }
+            } else if (value.isContainerNode()) {
+                value.forEach(pending::push);
             }
         }
     }

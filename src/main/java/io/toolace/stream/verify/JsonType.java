@@ -52,7 +52,10 @@ enum JsonType {
      * means nothing. Case is ignored: BFCL writes {@code String} and {@code string} alike.
      */
     static int bitsOf(final String name) {
-        final Integer bits = BY_NAME.get(name.toLowerCase(Locale.ROOT));
+        Integer bits = BY_NAME.get(name);
+        if (bits == null) {
+            bits = BY_NAME.get(name.toLowerCase(Locale.ROOT));
+        }
         return bits == null ? -1 : bits;
     }
 
@@ -105,10 +108,15 @@ enum JsonType {
         if (value.isNull() || value.isMissingNode()) {
             return kind;
         }
-        String text = value.toString();
-        if (text.length() > 40) {
-            text = text.substring(0, 37) + "...";
+        return kind + " " + shorten(value.toString());
+    }
+
+    /** At most 40 chars of a text for a message, never cutting a surrogate pair in half. */
+    static String shorten(final String text) {
+        if (text.length() <= 40) {
+            return text;
         }
-        return kind + " " + text;
+        final int cut = Character.isHighSurrogate(text.charAt(36)) ? 36 : 37;
+        return text.substring(0, cut) + "...";
     }
 }

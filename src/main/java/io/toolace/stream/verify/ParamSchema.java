@@ -45,6 +45,8 @@ final class ParamSchema {
     private static final Map<String, Pattern> PATTERNS = new ConcurrentHashMap<>();
     private static final int MAX_CACHED_PATTERNS = 10_000;
     private static final int MAX_ENUM_SHOWN = 8;
+    /** Real schemas nest a handful of levels; BFCL's deepest is 4. */
+    private static final int MAX_DEPTH = 64;
 
     private final int types;
     private final List<JsonNode> enumValues;
@@ -67,6 +69,9 @@ final class ParamSchema {
     private final ParamSchema additionalSchema;
     private final List<ParamSchema> anyOf;
     private final List<ParamSchema> allOf;
+    /** Dialect flags on the property itself: draft 3's {@code "required": true}, BFCL's {@code "optional": true}. */
+    private final boolean markedRequired;
+    private final boolean markedOptional;
 
     private ParamSchema() {
         types = JsonType.ANY;
@@ -89,41 +94,42 @@ final class ParamSchema {
         additionalSchema = null;
         anyOf = null;
         allOf = null;
+        markedRequired = false;
+        markedOptional = false;
     }
 
-    private ParamSchema(final JsonNode schema, final String path, final List<String> problems) {
-        types = types(schema, path, problems);
-        enumValues = enumValues(schema, path, problems, types);
-        pattern = pattern(schema.get("pattern"), path, problems);
-        final JsonNode formatName = schema.get("format");
-        format = formatName != null && formatName.isTextual() ? StringFormat.byName(formatName.textValue()) : null;
+    private ParamSchema(final Keywords k, final String path, final List<String> problems, final int depth) {
+        markedRequired = k.required != null && k.required.isBoolean() && k.required.booleanValue();
+        markedOptional = k.optional != null && k.optional.asBoolean(false);
+        types = types(k, path, problems);
+        enumValues = enumValues(k, path, problems, types);
+        pattern = pattern(k.pattern, path, problems);
+        format = k.format != null && k.format.isTextual() ? StringFormat.byName(k.format.textValue()) : null;
 
-        final JsonNode exclusiveMin = schema.get("exclusiveMinimum");
-        final JsonNode exclusiveMax = schema.get("exclusiveMaximum");
-        final double inclusiveMin = number(schema, "minimum", path, problems);
-        final double inclusiveMax = number(schema, "maximum", path, problems);
+        final double inclusiveMin = number(k.minimum, "minimum", path, problems);
+        final double inclusiveMax = number(k.maximum, "maximum", path, problems);
         // Draft 6+: exclusiveMinimum is the bound itself; draft 4: a flag on minimum.
-        if (exclusiveMin != null && exclusiveMin.isNumber()) {
-            minimum = exclusiveMin.doubleValue();
+        if (k.exclusiveMinimum != null && k.exclusiveMinimum.isNumber()) {
+            minimum = k.exclusiveMinimum.doubleValue();
             minimumExclusive = true;
         } else {
             minimum = inclusiveMin;
-            minimumExclusive = exclusiveMin != null && exclusiveMin.asBoolean(false);
+            minimumExclusive = k.exclusiveMinimum != null && k.exclusiveMinimum.asBoolean(false);
         }
-        if (exclusiveMax != null && exclusiveMax.isNumber()) {
-            maximum = exclusiveMax.doubleValue();
+        if (k.exclusiveMaximum != null && k.exclusiveMaximum.isNumber()) {
+            maximum = k.exclusiveMaximum.doubleValue();
             maximumExclusive = true;
         } else {
             maximum = inclusiveMax;
-            maximumExclusive = exclusiveMax != null && exclusiveMax.asBoolean(false);
+            maximumExclusive = k.exclusiveMaximum != null && k.exclusiveMaximum.asBoolean(false);
         }
         if (minimum > maximum) {
-            problems.add(where(path) + "minimum " + minimum + " is above maximum " + maximum);
+            problems.add(where(path) + "minimum " + plain(minimum) + " is above maximum " + plain(maximum));
         }
-        minLength = count(schema, "minLength", path, problems);
-        maxLength = count(schema, "maxLength", path, problems);
-        minItems = count(schema, "minItems", path, problems);
-        maxItems = count(schema, "maxItems", path, problems);
+        minLength = count(k.minLength, "minLength", path, problems);
+        maxLength = count(k.maxLength, "maxLength", path, problems);
+        minItems = count(k.minItems, "minItems", path, problems);
+        maxItems = count(k.maxItems, "maxItems", path, problems);
         if (maxLength >= 0 && minLength > maxLength) {
             problems.add(where(path) + "minLength " + minLength + " is above maxLength " + maxLength);
         }
@@ -131,38 +137,98 @@ final class ParamSchema {
             problems.add(where(path) + "minItems " + minItems + " is above maxItems " + maxItems);
         }
 
-        final Set<String> requiredNames = new LinkedHashSet<>();
-        properties = properties(schema, path, problems, requiredNames);
-        required = required(schema, path, problems, requiredNames);
+        properties = properties(k.properties, path, problems, depth);
+        required = required(k.required, path, problems);
 
-        final JsonNode itemsNode = schema.get("items");
-        if (itemsNode != null && itemsNode.isArray()) {
-            final List<ParamSchema> tuple = new ArrayList<>(itemsNode.size());
-            for (int i = 0; i < itemsNode.size(); i++) {
-                tuple.add(compile(itemsNode.get(i), path + "[" + i + "]", problems));
+        if (k.items != null && k.items.isArray()) {
+            final List<ParamSchema> tuple = new ArrayList<>(k.items.size());
+            for (int i = 0; i < k.items.size(); i++) {
+                tuple.add(compile(k.items.get(i), path + "[" + i + "]", problems, depth + 1));
             }
             tupleItems = List.copyOf(tuple);
             items = null;
         } else {
             tupleItems = null;
-            items = itemsNode == null || itemsNode.isNull() ? null : compile(itemsNode, path + "[]", problems);
+            items = k.items == null || k.items.isNull() ? null : compile(k.items, path + "[]", problems, depth + 1);
         }
 
-        final JsonNode additional = schema.get("additionalProperties");
-        if (additional == null || additional.isNull()) {
+        if (k.additionalProperties == null || k.additionalProperties.isNull()) {
             additionalAllowed = null;
             additionalSchema = null;
-        } else if (additional.isBoolean()) {
-            additionalAllowed = additional.booleanValue();
+        } else if (k.additionalProperties.isBoolean()) {
+            additionalAllowed = k.additionalProperties.booleanValue();
             additionalSchema = null;
         } else {
             additionalAllowed = Boolean.TRUE;
-            additionalSchema = compile(additional, path + ".*", problems);
+            additionalSchema = compile(k.additionalProperties, path + ".*", problems, depth + 1);
         }
-        final List<ParamSchema> alternatives = alternatives(schema, "anyOf", path, problems);
-        final List<ParamSchema> oneOf = alternatives(schema, "oneOf", path, problems);
+        final List<ParamSchema> alternatives = alternatives(k.anyOf, "anyOf", path, problems, depth);
+        final List<ParamSchema> oneOf = alternatives(k.oneOf, "oneOf", path, problems, depth);
         anyOf = alternatives == null ? oneOf : oneOf == null ? alternatives : concat(alternatives, oneOf);
-        allOf = alternatives(schema, "allOf", path, problems);
+        allOf = alternatives(k.allOf, "allOf", path, problems, depth);
+    }
+
+    /**
+     * The keywords of one schema object, collected in a single pass over its fields: a schema has a
+     * handful of fields, and looking up each of the twenty-odd keywords by name costs more than
+     * walking them once, at the rule layer's throughput goal.
+     */
+    private static final class Keywords {
+        JsonNode type;
+        JsonNode nullable;
+        JsonNode enumValues;
+        JsonNode constant;
+        JsonNode pattern;
+        JsonNode format;
+        JsonNode minimum;
+        JsonNode maximum;
+        JsonNode exclusiveMinimum;
+        JsonNode exclusiveMaximum;
+        JsonNode minLength;
+        JsonNode maxLength;
+        JsonNode minItems;
+        JsonNode maxItems;
+        JsonNode properties;
+        JsonNode required;
+        JsonNode optional;
+        JsonNode items;
+        JsonNode additionalProperties;
+        JsonNode anyOf;
+        JsonNode oneOf;
+        JsonNode allOf;
+
+        Keywords(final JsonNode schema) {
+            final Iterator<Map.Entry<String, JsonNode>> fields = schema.fields();
+            while (fields.hasNext()) {
+                final Map.Entry<String, JsonNode> field = fields.next();
+                final JsonNode v = field.getValue();
+                switch (field.getKey()) {
+                    case "type" -> type = v;
+                    case "nullable" -> nullable = v;
+                    case "enum" -> enumValues = v;
+                    case "const" -> constant = v;
+                    case "pattern" -> pattern = v;
+                    case "format" -> format = v;
+                    case "minimum" -> minimum = v;
+                    case "maximum" -> maximum = v;
+                    case "exclusiveMinimum" -> exclusiveMinimum = v;
+                    case "exclusiveMaximum" -> exclusiveMaximum = v;
+                    case "minLength" -> minLength = v;
+                    case "maxLength" -> maxLength = v;
+                    case "minItems" -> minItems = v;
+                    case "maxItems" -> maxItems = v;
+                    case "properties" -> properties = v;
+                    case "required" -> required = v;
+                    case "optional" -> optional = v;
+                    case "items" -> items = v;
+                    case "additionalProperties" -> additionalProperties = v;
+                    case "anyOf" -> anyOf = v;
+                    case "oneOf" -> oneOf = v;
+                    case "allOf" -> allOf = v;
+                    default -> { } // annotations: description, default, title, examples, ...
+                }
+            }
+        }
     }
 
     /**
@@ -171,12 +237,21 @@ final class ParamSchema {
      * @param path the parameter path for messages, e.g. {@code budget.min}
      */
     static ParamSchema compile(final JsonNode schema, final String path, final List<String> problems) {
+        return compile(schema, path, problems, 0);
+    }
+
+    private static ParamSchema compile(final JsonNode schema, final String path, final List<String> problems, final int depth) {
         if (schema == null || !schema.isObject()) {
-            problems.add(where(path) + "schema is " + (schema == null ? "missing" : "a " + JsonType.describeValue(schema))
+            problems.add(where(path) + "schema is " + (schema == null ? "missing" : JsonType.describeValue(schema))
                     + ", expected an object");
             return ANY;
         }
-        return new ParamSchema(schema, path, problems);
+        if (depth > MAX_DEPTH) {
+            // Compiling and checking recurse; hostile nesting must not overflow a stream thread's stack.
+            problems.add(where(path) + "schema nested deeper than " + MAX_DEPTH + " levels");
+            return ANY;
+        }
+        return new ParamSchema(new Keywords(schema), path, problems, depth);
     }
 
     /** The declared types as bits of {@link JsonType}; {@link JsonType#ANY} when unconstrained. */
@@ -341,17 +416,17 @@ final class ParamSchema {
         return out.append(']').toString();
     }
 
-    private static int types(final JsonNode schema, final String path, final List<String> problems) {
-        final JsonNode type = schema.get("type");
+    private static int types(final Keywords k, final String path, final List<String> problems) {
+        final JsonNode type = k.type;
         int bits;
         if (type == null || type.isNull()) {
-            bits = schema.has("properties") ? JsonType.OBJECT.bit() : schema.has("items") ? JsonType.ARRAY.bit() : JsonType.ANY;
+            bits = k.properties != null ? JsonType.OBJECT.bit() : k.items != null ? JsonType.ARRAY.bit() : JsonType.ANY;
         } else if (type.isTextual()) {
             bits = typeBits(type.textValue(), path, problems);
         } else if (type.isArray() && !type.isEmpty()) {
             bits = 0;
             for (final JsonNode name : type) {
-                final int one = name.isTextual() ? typeBits(name.textValue(), path, problems) : typeBits(name.toString(), path, problems);
+                final int one = typeBits(name.isTextual() ? name.textValue() : name.toString(), path, problems);
                 // "any" in a list widens the whole list to any type.
                 if (one == JsonType.ANY) {
                     return JsonType.ANY;
@@ -362,7 +437,7 @@ final class ParamSchema {
             problems.add(where(path) + "'type' is " + JsonType.describeValue(type) + ", expected a type name or a list of them");
             bits = JsonType.ANY;
         }
-        if (bits != JsonType.ANY && schema.path("nullable").asBoolean(false)) {
+        if (bits != JsonType.ANY && k.nullable != null && k.nullable.asBoolean(false)) {
             bits |= JsonType.NULL.bit();
         }
         return bits;
@@ -377,12 +452,11 @@ final class ParamSchema {
         return bits;
     }
 
-    private static List<JsonNode> enumValues(final JsonNode schema, final String path, final List<String> problems, final int types) {
-        final JsonNode constant = schema.get("const");
-        final JsonNode values = constant != null ? null : schema.get("enum");
-        if (constant != null) {
-            return List.of(constant);
+    private static List<JsonNode> enumValues(final Keywords k, final String path, final List<String> problems, final int types) {
+        if (k.constant != null) {
+            return List.of(k.constant);
         }
+        final JsonNode values = k.enumValues;
         if (values == null || values.isNull()) {
             return null;
         }
@@ -425,33 +499,30 @@ final class ParamSchema {
         }
     }
 
-    private static double number(final JsonNode schema, final String field, final String path, final List<String> problems) {
-        final JsonNode node = schema.get(field);
+    private static double number(final JsonNode node, final String keyword, final String path, final List<String> problems) {
         if (node == null || node.isNull()) {
             return Double.NaN;
         }
         if (!node.isNumber()) {
-            problems.add(where(path) + "'" + field + "' is " + JsonType.describeValue(node) + ", expected a number");
+            problems.add(where(path) + "'" + keyword + "' is " + JsonType.describeValue(node) + ", expected a number");
             return Double.NaN;
         }
         return node.doubleValue();
     }
 
-    private static int count(final JsonNode schema, final String field, final String path, final List<String> problems) {
-        final JsonNode node = schema.get(field);
+    private static int count(final JsonNode node, final String keyword, final String path, final List<String> problems) {
         if (node == null || node.isNull()) {
             return -1;
         }
-        if (!node.canConvertToInt() || !node.isIntegralNumber() || node.intValue() < 0) {
-            problems.add(where(path) + "'" + field + "' is " + JsonType.describeValue(node) + ", expected a non-negative integer");
+        if (!node.isIntegralNumber() || !node.canConvertToInt() || node.intValue() < 0) {
+            problems.add(where(path) + "'" + keyword + "' is " + JsonType.describeValue(node) + ", expected a non-negative integer");
             return -1;
         }
         return node.intValue();
     }
 
-    private static Map<String, ParamSchema> properties(final JsonNode schema, final String path, final List<String> problems,
-            final Set<String> requiredByFlag) {
-        final JsonNode node = schema.get("properties");
+    private static Map<String, ParamSchema> properties(final JsonNode node, final String path, final List<String> problems,
+            final int depth) {
         if (node == null || node.isNull()) {
             return null;
         }
@@ -463,18 +534,17 @@ final class ParamSchema {
         final Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
         while (fields.hasNext()) {
             final Map.Entry<String, JsonNode> field = fields.next();
-            final JsonNode child = field.getValue();
-            compiled.put(field.getKey(), compile(child, join(path, field.getKey()), problems));
-            // Draft 3 marks a required property on the property itself.
-            if (child.path("required").asBoolean(false) && child.path("required").isBoolean()) {
-                requiredByFlag.add(field.getKey());
-            }
+            compiled.put(field.getKey(), compile(field.getValue(), join(path, field.getKey()), problems, depth + 1));
         }
         return Collections.unmodifiableMap(compiled);
     }
 
-    private Set<String> required(final JsonNode schema, final String path, final List<String> problems, final Set<String> names) {
-        final JsonNode node = schema.get("required");
+    /**
+     * The required property names: the {@code required} list, plus properties flagged required on
+     * themselves, minus properties flagged optional (BFCL's flag wins over a listing).
+     */
+    private Set<String> required(final JsonNode node, final String path, final List<String> problems) {
+        final Set<String> names = new LinkedHashSet<>();
         if (node != null && node.isArray()) {
             for (final JsonNode name : node) {
                 if (!name.isTextual()) {
@@ -490,16 +560,20 @@ final class ParamSchema {
             problems.add(where(path) + "'required' is " + JsonType.describeValue(node) + ", expected a list of property names");
         }
         if (properties != null) {
-            // BFCL marks optional properties with "optional": true; it overrides a required listing.
-            final JsonNode declared = schema.get("properties");
-            names.removeIf(name -> declared.path(name).path("optional").asBoolean(false));
+            properties.forEach((name, property) -> {
+                if (property.markedRequired) {
+                    names.add(name);
+                }
+                if (property.markedOptional) {
+                    names.remove(name);
+                }
+            });
         }
         return names.isEmpty() ? Set.of() : Collections.unmodifiableSet(names);
     }
 
-    private static List<ParamSchema> alternatives(final JsonNode schema, final String keyword, final String path,
-            final List<String> problems) {
-        final JsonNode node = schema.get(keyword);
+    private static List<ParamSchema> alternatives(final JsonNode node, final String keyword, final String path,
+            final List<String> problems, final int depth) {
         if (node == null || node.isNull()) {
             return null;
         }
@@ -509,7 +583,7 @@ final class ParamSchema {
         }
         final List<ParamSchema> compiled = new ArrayList<>(node.size());
         for (final JsonNode alternative : node) {
-            compiled.add(compile(alternative, path, problems));
+            compiled.add(compile(alternative, path, problems, depth + 1));
         }
         return List.copyOf(compiled);
     }
@@ -529,7 +603,7 @@ final class ParamSchema {
     }
 
     private static String shorten(final String s) {
-        return '"' + (s.length() > 40 ? s.substring(0, 37) + "..." : s) + '"';
+        return '"' + JsonType.shorten(s) + '"';
     }
 
     private static String plain(final double d) {

@@ -13,9 +13,15 @@ import java.util.Map;
  */
 public final class RuleVerifier {
 
+    /** A scan holds a text buffer of the longest text seen; one per thread keeps verify allocation-light. */
+    private static final ThreadLocal<TextScan> SCANS = ThreadLocal.withInitial(TextScan::new);
+
     private final RuleConfig config;
+    private final List<CaseInsensitivePhrase> callsOnlyMarkers;
+
     public RuleVerifier(final RuleConfig config) {
         this.config = config;
+        this.callsOnlyMarkers = config.callsOnlyMarkers().stream().filter(m -> !m.isEmpty()).map(CaseInsensitivePhrase::new).toList();
     }
 
     public RuleConfig config() {
@@ -28,7 +34,7 @@ public final class RuleVerifier {
         final Map<String, ApiRules.CompiledTool> tools = ApiRules.compileAll(sample.tools(), findings);
         reportIssues(sample.messages(), findings);
         CallRules.check(sample.messages(), tools, findings);
-        DialogRules.check(sample, config, findings, new TextScan());
+        DialogRules.check(sample, config, findings, SCANS.get());
         ConsistencyRules.check(sample.messages(), demandsCallsOnly(sample.system()), findings);
         return findings.failures();
     }
@@ -38,29 +44,8 @@ public final class RuleVerifier {
         return switch (config.callsOnly()) {
             case ALWAYS -> true;
             case NEVER -> false;
-            case DETECT -> system != null && config.callsOnlyMarkers().stream().anyMatch(marker -> containsIgnoreCase(system, marker));
+            case DETECT -> system != null && callsOnlyMarkers.stream().anyMatch(marker -> marker.isIn(system));
         };
-    }
-
-    /**
-     * Case-insensitive substring search. A regex with CASE_INSENSITIVE walks the prompt char by char
-     * through its matcher machinery; this costs a compare per char, which matters at the rule
-     * layer's throughput goal, with system prompts of several kilobytes on every sample.
-     */
-    static boolean containsIgnoreCase(final String text, final String marker) {
-        if (marker.isEmpty()) {
-            return true;
-        }
-        final char lower = Character.toLowerCase(marker.charAt(0));
-        final char upper = Character.toUpperCase(marker.charAt(0));
-        final int last = text.length() - marker.length();
-        for (int i = 0; i <= last; i++) {
-            final char c = text.charAt(i);
-            if ((c == lower || c == upper) && text.regionMatches(true, i, marker, 0, marker.length())) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** What the reader could not read in a turn, under the rule that covers it. */

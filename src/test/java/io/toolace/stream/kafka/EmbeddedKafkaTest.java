@@ -1,11 +1,19 @@
 package io.toolace.stream.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,6 +76,59 @@ class EmbeddedKafkaTest {
             // Closing twice (say, by the caller and by a shutdown hook) is harmless.
             second.close();
             second.close();
+        }
+    }
+
+    @Test
+    void aSecondBrokerOnADirectoryInUseFailsClearlyAndLeavesTheFirstRunning() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dataDir);
+             TopicAdmin admin = TopicAdmin.create(KafkaClientConfig.of(kafka.bootstrapServers()))) {
+            assertThatThrownBy(() -> EmbeddedKafka.start(dataDir))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("Data directory " + dataDir.resolve("kafka") + " is in use");
+
+            admin.ensure(List.of(TopicSpec.of("still.up", 1, (short) 1)), Duration.ofSeconds(30));
+            produce(kafka.bootstrapServers(), "still.up", List.of("yes"));
+            assertThat(consumeAll(kafka.bootstrapServers(), "still.up", 1)).containsExactly("yes");
+        }
+    }
+
+    @Test
+    void aDirectoryLockedByAnotherProcessIsRefusedBeforeKafkaTouchesIt() throws Exception {
+        // Given another JVM holding the lock, as a second `run` on the same data directory would
+        final Path kafkaDir = Files.createDirectories(dataDir.resolve("kafka"));
+        final Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), HoldLock.class.getName(),
+                kafkaDir.resolve("embedded.lock").toString())
+                .redirectErrorStream(true).start();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))) {
+            assertThat(out.readLine()).isEqualTo("locked");
+
+            // Then
+            assertThatThrownBy(() -> EmbeddedKafka.start(dataDir))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("is in use by another process");
+            assertThat(kafkaDir.resolve("logs").resolve("meta.properties")).doesNotExist();
+        } finally {
+            holder.destroy();
+            holder.waitFor();
+        }
+
+        // And once it is gone the directory is usable
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dataDir)) {
+            assertThat(kafka.clusterId()).isNotBlank();
+        }
+    }
+
+    /** Holds a file lock until killed. */
+    public static final class HoldLock {
+        public static void main(final String[] args) throws Exception {
+            try (FileChannel channel = FileChannel.open(Path.of(args[0]), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                 FileLock lock = channel.lock()) {
+                System.out.println("locked");
+                System.out.flush();
+                Thread.sleep(Long.MAX_VALUE);
+            }
         }
     }
 

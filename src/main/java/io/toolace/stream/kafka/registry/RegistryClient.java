@@ -1,0 +1,232 @@
+package io.toolace.stream.kafka.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaParseException;
+
+/**
+ * A client for any registry speaking Confluent's REST API (Confluent Schema Registry, Karapace,
+ * Redpanda, Apicurio under {@code /apis/ccompat/v7}), for Avro schemas.
+ *
+ * <p>Schemas by id and ids by (subject, schema) are cached for the life of the client: an id never
+ * changes meaning in a registry, so after warm-up the serdes make no requests at all.
+ * Thread-safe.
+ */
+public final class RegistryClient {
+
+    /** Settings keys as Confluent's clients name them, for {@link #fromSettings}. */
+    public static final String URL = "schema.registry.url";
+    public static final String BASIC_AUTH_USER_INFO = "basic.auth.user.info";
+
+    static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
+    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String baseUrl;
+    private final Optional<String> authorization;
+    private final Duration timeout;
+    private final HttpClient http;
+    private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
+    private final Map<SubjectSchema, Integer> idsBySubjectSchema = new ConcurrentHashMap<>();
+
+    private record SubjectSchema(String subject, Schema schema) {}
+
+    /**
+     * @param baseUrl the registry's base URL, with a path prefix if it has one
+     * @param basicAuthUserInfo {@code user:password} for HTTP basic auth, or null for none
+     * @param timeout for connecting and for each request
+     */
+    public RegistryClient(final String baseUrl, final String basicAuthUserInfo, final Duration timeout) {
+        Objects.requireNonNull(baseUrl, "baseUrl");
+        final URI uri = URI.create(baseUrl.trim());
+        if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
+            throw new IllegalArgumentException("Schema registry URL must be http or https: " + baseUrl);
+        }
+        this.baseUrl = uri.toString().replaceAll("/+$", "");
+        this.authorization = Optional.ofNullable(basicAuthUserInfo).map(userInfo ->
+                "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8)));
+        this.timeout = Objects.requireNonNull(timeout, "timeout");
+        // HTTP/1.1: registries are plain REST servers, and an h2c upgrade attempt only costs a round trip.
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).build();
+    }
+
+    public RegistryClient(final String baseUrl) {
+        this(baseUrl, null, DEFAULT_TIMEOUT);
+    }
+
+    /** From {@value #URL} and the optional {@value #BASIC_AUTH_USER_INFO} ({@code user:password}). */
+    public static RegistryClient fromSettings(final Map<String, ?> settings) {
+        final Object url = settings.get(URL);
+        if (url == null) {
+            throw new IllegalArgumentException("Missing setting " + URL);
+        }
+        final Object userInfo = settings.get(BASIC_AUTH_USER_INFO);
+        return new RegistryClient(url.toString(), userInfo == null ? null : userInfo.toString(), DEFAULT_TIMEOUT);
+    }
+
+    public String url() {
+        return baseUrl;
+    }
+
+    /**
+     * Registers the schema under the subject (a no-op on the registry's side when it is already
+     * there) and returns its global id.
+     *
+     * @throws RegistryException e.g. status 409 when the schema is incompatible with the subject's latest
+     */
+    public int register(final String subject, final Schema schema) {
+        final SubjectSchema key = new SubjectSchema(subject, schema);
+        final Integer cached = idsBySubjectSchema.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        final JsonNode answer = send("POST", "/subjects/" + segment(subject) + "/versions", schemaBody(schema));
+        final int id = requiredField(answer, "id", "register").asInt();
+        idsBySubjectSchema.put(key, id);
+        schemasById.putIfAbsent(id, schema);
+        return id;
+    }
+
+    /**
+     * The schema with this global id.
+     *
+     * @throws RegistryException with error code {@link RegistryException#SCHEMA_NOT_FOUND} for an unknown id
+     */
+    public Schema schemaById(final int id) {
+        final Schema cached = schemasById.get(id);
+        if (cached != null) {
+            return cached;
+        }
+        final JsonNode answer = send("GET", "/schemas/ids/" + id, null);
+        final JsonNode type = answer.get("schemaType");
+        if (type != null && !"AVRO".equals(type.asText())) {
+            throw new RegistryException("Schema " + id + " in " + baseUrl + " is " + type.asText() + ", not Avro", 200, -1);
+        }
+        final Schema schema = parse(requiredField(answer, "schema", "schema by id").asText(), "schema " + id);
+        final Schema previous = schemasById.putIfAbsent(id, schema);
+        return previous == null ? schema : previous;
+    }
+
+    /**
+     * Whether the schema may be registered next under the subject, under the subject's
+     * compatibility level. A subject that does not exist yet accepts any schema.
+     */
+    public boolean isCompatible(final String subject, final Schema schema) {
+        try {
+            final JsonNode answer = send("POST", "/compatibility/subjects/" + segment(subject) + "/versions/latest",
+                    schemaBody(schema));
+            return requiredField(answer, "is_compatible", "compatibility check").asBoolean();
+        } catch (final RegistryException e) {
+            // Older registries answer "subject not found" rather than "compatible" for a new subject.
+            if (e.errorCode() == RegistryException.SUBJECT_NOT_FOUND) {
+                return true;
+            }
+            throw e;
+        }
+    }
+
+    public List<String> subjects() {
+        final JsonNode answer = send("GET", "/subjects", null);
+        if (!answer.isArray()) {
+            throw new RegistryException("Unexpected answer from " + baseUrl + "/subjects: " + answer, 200, -1);
+        }
+        final List<String> subjects = new ArrayList<>();
+        answer.forEach(node -> subjects.add(node.asText()));
+        return subjects;
+    }
+
+    private JsonNode send(final String method, final String path, final String body) {
+        final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .timeout(timeout)
+                .header("Accept", CONTENT_TYPE)
+                .method(method, body == null
+                        ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        if (body != null) {
+            request.header("Content-Type", CONTENT_TYPE);
+        }
+        authorization.ifPresent(value -> request.header("Authorization", value));
+        final HttpResponse<String> response;
+        try {
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (final IOException e) {
+            throw new RegistryException("Schema registry " + method + " " + baseUrl + path + " failed: " + e, e);
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RegistryException("Interrupted during schema registry " + method + " " + baseUrl + path, e);
+        }
+        if (response.statusCode() / 100 != 2) {
+            throw errorOf(method, path, response);
+        }
+        try {
+            return JSON.readTree(response.body());
+        } catch (final IOException e) {
+            throw new RegistryException("Schema registry " + method + " " + baseUrl + path
+                    + " answered with malformed JSON: " + abbreviate(response.body()), e);
+        }
+    }
+
+    /** Confluent's error body is {@code {"error_code": 40403, "message": "Schema not found"}}; others send text or HTML. */
+    private RegistryException errorOf(final String method, final String path, final HttpResponse<String> response) {
+        int errorCode = -1;
+        String message = abbreviate(response.body());
+        try {
+            final JsonNode error = JSON.readTree(response.body());
+            if (error != null && error.has("error_code")) {
+                errorCode = error.get("error_code").asInt();
+                message = error.path("message").asText(message);
+            }
+        } catch (final IOException notJson) {
+            // Keep the raw body as the message: a proxy or a non-registry server answered.
+        }
+        return new RegistryException("Schema registry " + method + " " + baseUrl + path + " failed: HTTP "
+                + response.statusCode() + (errorCode >= 0 ? " (error_code " + errorCode + ")" : "") + ": " + message,
+                response.statusCode(), errorCode);
+    }
+
+    private static String schemaBody(final Schema schema) {
+        return JSON.createObjectNode().put("schema", schema.toString()).toString();
+    }
+
+    private JsonNode requiredField(final JsonNode answer, final String field, final String what) {
+        final JsonNode value = answer.get(field);
+        if (value == null || value.isNull()) {
+            throw new RegistryException("Schema registry " + baseUrl + " answered the " + what + " without '"
+                    + field + "': " + abbreviate(answer.toString()), 200, -1);
+        }
+        return value;
+    }
+
+    static Schema parse(final String text, final String what) {
+        try {
+            return new Schema.Parser().parse(text);
+        } catch (final SchemaParseException e) {
+            throw new RegistryException("Invalid Avro " + what + ": " + e.getMessage(), 200, -1);
+        }
+    }
+
+    /** A subject as one path segment: topic names may hold characters with a meaning in URLs. */
+    private static String segment(final String subject) {
+        return URLEncoder.encode(subject, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private static String abbreviate(final String text) {
+        return text.length() <= 300 ? text : text.substring(0, 300) + "...";
+    }
+}
