@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
 /**
  * What an argument value may be grounded in at some point of a dialog: the system prompt, the user's
  * turns and the tool results so far. A string is grounded when it occurs in that text
- * (case-insensitively); a number when a number of equal value does; booleans and empty strings are
+ * (case-insensitively); a number when a number of equal value stands in it on its own (12 in "12 hours"
+ * or "12.0", not in "LH120"); booleans and empty strings are
  * exempt (a flag or an empty value states nothing that could be invented). The hallucination judge
  * and the hallucination fault use this one definition, so an injected value is exactly one the judge
  * must flag.
@@ -53,7 +54,7 @@ final class Grounding {
 
     boolean grounds(final JsonNode scalar) {
         if (scalar.isNumber()) {
-            return numbers.contains(scalar.decimalValue().stripTrailingZeros()) || text.contains(Json.prose(scalar));
+            return numbers.contains(scalar.decimalValue().stripTrailingZeros());
         }
         if (scalar.isTextual()) {
             final String value = scalar.asText().toLowerCase(Locale.ROOT);

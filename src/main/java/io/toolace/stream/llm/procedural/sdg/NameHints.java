@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -18,7 +19,7 @@ import java.util.function.Function;
  */
 final class NameHints {
 
-    private record TextRule(List<String> words, Function<SplittableRandom, String> value) {}
+    private record TextRule(List<String> words, BiFunction<JsonNode, SplittableRandom, String> value) {}
 
     private record RangeRule(List<String> words, double lo, double hi) {}
 
@@ -44,8 +45,7 @@ final class NameHints {
             text(List.of("zip", "postal", "postcode"), r -> String.valueOf(10000 + r.nextInt(89999))),
             text(List.of("address", "street"), r -> Lexicon.pick(Lexicon.STREETS, r)),
             text(List.of("country"), r -> Lexicon.pick(Lexicon.COUNTRIES, r)),
-            text(List.of("origin", "destination", "departure", "arrival", "from", "to"),
-                    r -> Lexicon.pick(r.nextBoolean() ? Lexicon.AIRPORTS : Lexicon.CITIES, r)),
+            text(List.of("origin", "destination", "departure", "arrival", "from", "to"), NameHints::place),
             text(List.of("city", "town", "location", "place", "region", "area", "venue"),
                     r -> Lexicon.pick(Lexicon.CITIES, r)),
             text(List.of("company", "organization", "organisation", "employer", "brand", "vendor", "merchant"),
@@ -96,7 +96,19 @@ final class NameHints {
     private NameHints() {}
 
     private static TextRule text(final List<String> words, final Function<SplittableRandom, String> value) {
+        return new TextRule(words, (schema, rnd) -> value.apply(rnd));
+    }
+
+    private static TextRule text(final List<String> words, final BiFunction<JsonNode, SplittableRandom, String> value) {
         return new TextRule(words, value);
+    }
+
+    /** A trip's end: an airport code where the schema asks for a code (a pattern, a short length, "IATA"), else a city. */
+    private static String place(final JsonNode schema, final SplittableRandom rnd) {
+        final String description = schema.path("description").asText("").toLowerCase(Locale.ROOT);
+        final boolean code = schema.has("pattern") || schema.path("maxLength").asInt(Integer.MAX_VALUE) <= 4
+                || description.contains("iata") || description.contains("airport") || description.contains("code");
+        return Lexicon.pick(code ? Lexicon.AIRPORTS : Lexicon.CITIES, rnd);
     }
 
     private static RangeRule range(final List<String> words, final double lo, final double hi) {
@@ -117,16 +129,17 @@ final class NameHints {
         if (last.equals("id") || last.equals("identifier") || last.equals("sku")) {
             return identifier("id", rnd);
         }
-        final String byName = firstMatch(words, Set.of(), rnd);
+        final String byName = firstMatch(words, Set.of(), schema, rnd);
         if (byName != null) {
             return byName;
         }
         final String description = schema.path("description").asText("");
         return description.isEmpty() ? null
-                : firstMatch(List.of(Lexicon.humanize(description).split(" ")), PROSE, rnd);
+                : firstMatch(List.of(Lexicon.humanize(description).split(" ")), PROSE, schema, rnd);
     }
 
-    private static String firstMatch(final List<String> words, final Set<String> ignored, final SplittableRandom rnd) {
+    private static String firstMatch(final List<String> words, final Set<String> ignored, final JsonNode schema,
+            final SplittableRandom rnd) {
         int best = Integer.MAX_VALUE;
         for (final String w : words) {
             final Integer rule = TEXT_INDEX.get(w);
@@ -134,7 +147,7 @@ final class NameHints {
                 best = rule;
             }
         }
-        return best == Integer.MAX_VALUE ? null : TEXT.get(best).value.apply(rnd);
+        return best == Integer.MAX_VALUE ? null : TEXT.get(best).value.apply(schema, rnd);
     }
 
     private static String identifier(final String stem, final SplittableRandom rnd) {

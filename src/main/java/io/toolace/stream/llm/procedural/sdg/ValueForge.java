@@ -13,6 +13,7 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.LocalDate;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
@@ -81,7 +82,7 @@ public final class ValueForge {
 
     private static ObjectNode object(final JsonNode schema, final double optionalShare, final SplittableRandom rnd) {
         final ObjectNode out = NODES.objectNode();
-        final Set<String> required = new HashSet<>();
+        final Set<String> required = new LinkedHashSet<>();
         schema.path("required").forEach(r -> required.add(r.asText()));
         final Iterator<Map.Entry<String, JsonNode>> properties = schema.path("properties").fields();
         while (properties.hasNext()) {
@@ -90,8 +91,14 @@ public final class ValueForge {
                 out.set(p.getKey(), value(p.getKey(), p.getValue(), optionalShare, rnd));
             }
         }
+        for (final String name : required) {
+            if (!out.has(name)) {
+                // Required but never declared (it happens in pool APIs): the name is all there is to go on.
+                out.set(name, value(name, NODES.objectNode(), optionalShare, rnd));
+            }
+        }
         final JsonNode additional = schema.get("additionalProperties");
-        if (!schema.has("properties") && (additional == null || additional.isObject())) {
+        if (out.isEmpty() && !schema.has("properties") && (additional == null || additional.isObject())) {
             // A free-form map ("dict" without properties): one entry, named like a real key.
             final String key = Lexicon.pick(Lexicon.WORDS, rnd);
             out.set(key, additional == null ? TextNode.valueOf(Lexicon.pick(Lexicon.WORDS, rnd))
