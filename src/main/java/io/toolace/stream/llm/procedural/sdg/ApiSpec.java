@@ -128,24 +128,24 @@ final class ApiSpec {
         return schema == null ? EMPTY_SCHEMA : schema;
     }
 
-    boolean declares(final String parameter) {
-        return parameters.path("properties").has(parameter);
-    }
-
     /** Whether an argument no schema declares is still acceptable ({@code additionalProperties} true or a schema). */
     boolean acceptsUndeclared() {
         final JsonNode additional = parameters.get("additionalProperties");
         return additional != null && (additional.isObject() || additional.asBoolean(false));
     }
 
-    /** The API's name as words without its leading verb: "Get Hourly Forecast" -> "hourly forecast". */
+    /**
+     * The API's name as words without its verbs, what a user who does not know the API would call its
+     * subject: "Get Hourly Forecast" -> "hourly forecast", "museum_working_hours.get" -> "museum working hours".
+     */
     String topic() {
-        final String words = Lexicon.humanize(name);
-        final int space = words.indexOf(' ');
-        if (space > 0 && Intent.LEADING_VERBS.contains(words.substring(0, space))) {
-            return words.substring(space + 1);
+        final List<String> words = new ArrayList<>();
+        for (final String w : Lexicon.humanize(name).split(" ")) {
+            if (!Intent.LEADING_VERBS.contains(w)) {
+                words.add(w);
+            }
         }
-        return words;
+        return words.isEmpty() ? Lexicon.humanize(name) : String.join(" ", words);
     }
 
     /** The scalar fields of a result schema, depth first. */

@@ -186,6 +186,9 @@ public final class DialogAgents {
                     lines.add(kind + p + " <- result of " + plan.calls().get(0).api().name() + " ("
                             + plan.link().describe() + ")");
                     break;
+                case EARLIER:
+                    lines.add(kind + p + " <- earlier result (the user refers back to it)");
+                    break;
                 default:
                     lines.add(kind + p + " not given, left out");
                     break;
@@ -303,9 +306,17 @@ public final class DialogAgents {
 
         RequestPlan plan() {
             if (plan == null) {
-                final RequestPlan clean = planner.plan(position.request());
+                final int request = position.request();
+                final RequestPlan clean = planner.plan(request);
                 injection = injector.at(clean);
-                plan = FaultInjector.effective(clean, injection);
+                final RequestPlan effective = FaultInjector.effective(clean, injection);
+                // A faulted request stays as planned, so that a follow-up value never masks its fault.
+                if (injection.isEmpty() && planner.followsUp(request)) {
+                    final int previous = position.start() - DialogScript.of(draft.getDialogType()).size();
+                    plan = FollowUp.apply(effective, draft.getTurns().subList(previous, position.start()));
+                } else {
+                    plan = effective;
+                }
             }
             return plan;
         }

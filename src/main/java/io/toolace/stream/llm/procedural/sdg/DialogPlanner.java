@@ -25,15 +25,14 @@ import java.util.SplittableRandom;
  */
 final class DialogPlanner {
 
+    /** Chance that a later request refers back to a value of the previous request's result, where one fits. */
+    private static final double FOLLOW_UP_SHARE = 0.5;
     /** Chance that an optional parameter the user leaves out is still sent with its declared default. */
     private static final double DEFAULT_SHARE = 0.35;
     private static final int DISTINCT_ATTEMPTS = 4;
     /** Schema keywords that restrict a value beyond its type; a link needs the field to carry the same. */
     private static final List<String> CONSTRAINTS = List.of("const", "pattern", "format", "minLength", "maxLength",
             "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf");
-
-    /** Odd constant of the golden ratio, spreading (purpose, request) pairs over the seed space. */
-    private static final long GOLDEN = 0x9E3779B97F4A7C15L;
 
     private final DialogDraft draft;
     private final List<ApiSpec> apis;
@@ -57,10 +56,19 @@ final class DialogPlanner {
 
     /**
      * A random source for one purpose of one request, the same in every agent and every run with this
-     * backend seed. One hash per dialog; SplittableRandom mixes the derived seeds into independent streams.
+     * backend seed. One hash per dialog; the (purpose, request) seeds are mixed from it, because
+     * SplittableRandom seeds that differ by its internal increment give the same stream shifted by one.
      */
     SplittableRandom random(final String purpose, final int request) {
-        return new SplittableRandom(dialogSeed + GOLDEN * (31L * purpose.hashCode() + request + 1));
+        return new SplittableRandom(mix(dialogSeed ^ mix(31L * purpose.hashCode() + request)));
+    }
+
+    /** Stafford's variant 13 of the MurmurHash3 finaliser: every input bit affects every output bit. */
+    private static long mix(final long value) {
+        long z = value;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
     }
 
     /** The plan of request {@code index} (0-based), before any fault. */
@@ -82,6 +90,16 @@ final class DialogPlanner {
             default:
                 throw new IllegalArgumentException("unknown dialog type " + type);
         }
+    }
+
+    /**
+     * Whether request {@code index} should take a value from the previous request's result when one
+     * fits (see {@link FollowUp}); only requests after the first, of types whose first call the user states.
+     */
+    boolean followsUp(final int index) {
+        final DialogType type = draft.getDialogType();
+        return index > 0 && (type == DialogType.SINGLE || type == DialogType.PARALLEL || type == DialogType.CLARIFY)
+                && random("follow-up", index).nextDouble() < FOLLOW_UP_SHARE;
     }
 
     /**

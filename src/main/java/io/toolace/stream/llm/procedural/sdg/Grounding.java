@@ -52,6 +52,11 @@ final class Grounding {
         this.numbers = numbersIn(text);
     }
 
+    /** The grounds one text offers: whether a message mentions a value, in the same sense. */
+    static Grounding inText(final String text) {
+        return new Grounding(text, List.of(), 0);
+    }
+
     boolean grounds(final JsonNode scalar) {
         if (scalar.isNumber()) {
             return numbers.contains(scalar.decimalValue().stripTrailingZeros());
@@ -61,11 +66,6 @@ final class Grounding {
             return value.isBlank() || text.contains(value);
         }
         return true;
-    }
-
-    /** Whether a text mentions a value the way {@link #grounds} would find it. */
-    static boolean mentions(final String text, final JsonNode scalar) {
-        return new Grounding(text, List.of(), 0).grounds(scalar);
     }
 
     /** The numbers standing on their own in a text, by value. */

@@ -2,6 +2,8 @@ package io.toolace.stream.llm.procedural.sdg;
 
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * What a user asks an API to do, in the user's words: the API description turned into an imperative
@@ -26,6 +28,7 @@ final class Intent {
             "resolve", "plan", "optimize", "forecast", "notify", "subscribe", "set", "modify", "edit", "manage",
             "determine", "display", "access", "explore", "discover", "count");
     private static final int MAX_LENGTH = 140;
+    private static final Pattern AND_VERB = Pattern.compile("(\\b(?:and|or|then) )(\\w+)");
 
     private Intent() {}
 
@@ -69,7 +72,18 @@ final class Intent {
         if (base == null) {
             return null;
         }
-        return base + s.substring(space);
+        return base + coordinated(s.substring(space));
+    }
+
+    /** "... and converts an amount" -> "... and convert an amount": verbs joined by "and" follow the first into the imperative. */
+    private static String coordinated(final String rest) {
+        final Matcher m = AND_VERB.matcher(rest);
+        final StringBuilder out = new StringBuilder(rest.length());
+        while (m.find()) {
+            final String base = baseForm(m.group(2).toLowerCase(Locale.ROOT));
+            m.appendReplacement(out, Matcher.quoteReplacement(m.group(1) + (base == null ? m.group(2) : base)));
+        }
+        return m.appendTail(out).toString();
     }
 
     /** "retrieves" -> "retrieve", "searches" -> "search", "applies" -> "apply"; null for a non-verb. */

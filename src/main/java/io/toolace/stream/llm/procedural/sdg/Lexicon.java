@@ -15,8 +15,6 @@ final class Lexicon {
             "Nairobi", "Lima", "Osaka", "Munich", "Rome", "Cairo", "Mumbai", "Singapore", "Vancouver");
     static final List<String> COUNTRIES = List.of("France", "Germany", "Japan", "Canada", "Spain", "Portugal",
             "Ireland", "Norway", "Austria", "Kenya", "Peru", "Brazil", "India", "Australia", "Mexico", "Italy");
-    static final List<String> COUNTRY_CODES = List.of("FR", "DE", "JP", "CA", "ES", "PT", "IE", "NO", "AT",
-            "KE", "PE", "BR", "IN", "AU", "MX", "IT", "US", "GB");
     static final List<String> FIRST_NAMES = List.of("Ann", "Bruno", "Chen", "Dana", "Elif", "Farah", "Gustavo",
             "Hana", "Ivan", "Jonas", "Keiko", "Liam", "Maya", "Nikos", "Olga", "Priya", "Rafael", "Sofia", "Tomas");
     static final List<String> LAST_NAMES = List.of("Lee", "Novak", "Garcia", "Okafor", "Schmidt", "Tanaka",

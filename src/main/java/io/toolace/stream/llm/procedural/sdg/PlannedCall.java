@@ -2,6 +2,7 @@ package io.toolace.stream.llm.procedural.sdg;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -22,18 +23,23 @@ record PlannedCall(ApiSpec api, ObjectNode arguments, Map<String, Source> source
         DEFAULT,
         /** Taken from the previous call's result (dependent dialogs). */
         LINKED,
+        /** Taken from a result of the previous request: the user refers back to it ("the flight from before"). */
+        EARLIER,
         /** An optional parameter left out. */
         SKIPPED
     }
 
-    /** The same call with one argument replaced (or removed, for a null value), the source unchanged. */
+    /** The same call with one argument replaced, its source unchanged. */
     PlannedCall withArgument(final String parameter, final JsonNode value) {
+        return withArgument(parameter, value, sources.get(parameter));
+    }
+
+    /** The same call with one argument replaced and its source changed. */
+    PlannedCall withArgument(final String parameter, final JsonNode value, final Source source) {
         final ObjectNode copy = arguments.deepCopy();
-        if (value == null) {
-            copy.remove(parameter);
-        } else {
-            copy.set(parameter, value);
-        }
-        return new PlannedCall(api, copy, sources);
+        copy.set(parameter, value);
+        final Map<String, Source> newSources = new LinkedHashMap<>(sources);
+        newSources.put(parameter, source);
+        return new PlannedCall(api, copy, newSources);
     }
 }

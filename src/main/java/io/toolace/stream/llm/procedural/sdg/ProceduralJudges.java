@@ -169,6 +169,7 @@ public final class ProceduralJudges {
      * or a number it states that neither a result, a call, a user turn nor the tools contain. Null if faithful.
      */
     private static String unfaithful(final String text, final Turn tool, final String sources) {
+        final Grounding answer = Grounding.inText(text);
         for (final ToolResult result : tool.getResults()) {
             final Optional<JsonNode> parsed = Json.tryParse(result.getResults());
             if (parsed.isEmpty()) {
@@ -180,14 +181,14 @@ public final class ProceduralJudges {
                 final JsonNode v = leaf.value();
                 if (v.isNumber() || v.isTextual() && !v.asText().isBlank()) {
                     quotable = true;
-                    quoted |= Grounding.mentions(text, v);
+                    quoted |= answer.grounds(v);
                 }
             }
             if (quotable && !quoted) {
                 return "the answer mentions nothing of the result of " + result.getName();
             }
         }
-        final Set<BigDecimal> known = Grounding.numbersIn(sources.toLowerCase(java.util.Locale.ROOT));
+        final Set<BigDecimal> known = Grounding.numbersIn(sources);
         for (final BigDecimal n : Grounding.numbersIn(text)) {
             if (!known.contains(n)) {
                 return "the answer states " + Json.plain(n) + ", which no tool result, call or user turn contains";

@@ -28,10 +28,6 @@ record RequestPlan(int index, DialogType type, List<PlannedCall> calls, Link lin
         return Optional.ofNullable(link);
     }
 
-    Optional<String> optionalClarifyParameter() {
-        return Optional.ofNullable(clarifyParameter);
-    }
-
     /** The same plan with call {@code i} replaced (fault injection works on copies). */
     RequestPlan withCall(final int i, final PlannedCall call) {
         final List<PlannedCall> copy = new ArrayList<>(calls);

@@ -156,12 +156,18 @@ final class UserVoice {
         }
     }
 
-    /** What the user states for a call: every user-sourced argument except one withheld for a clarification. */
+    /**
+     * What the user states for a call: every user-sourced argument except one withheld for a
+     * clarification, and a reference for a value taken from the previous result.
+     */
     static List<String> mentions(final PlannedCall call, final String withheld, final SplittableRandom rnd) {
         final List<String> out = new ArrayList<>();
         for (final Map.Entry<String, Source> e : call.sources().entrySet()) {
             final JsonNode value = call.arguments().get(e.getKey());
-            if (e.getValue() == Source.USER && !e.getKey().equals(withheld) && value != null && !value.isNull()) {
+            if (e.getValue() == Source.EARLIER) {
+                out.add(Lexicon.pick(List.of("the " + Lexicon.humanize(e.getKey()) + " from that last result",
+                        "the same " + Lexicon.humanize(e.getKey()) + " as in the previous result"), rnd));
+            } else if (e.getValue() == Source.USER && !e.getKey().equals(withheld) && value != null && !value.isNull()) {
                 out.add(mention(e.getKey(), value, rnd));
             }
         }

@@ -90,6 +90,35 @@ class DialogAgentsTest {
     }
 
     @Test
+    void followUpRequestsTakeAValueFromThePreviousResult() {
+        int followUps = 0;
+        for (final DialogType type : List.of(DialogType.SINGLE, DialogType.PARALLEL, DialogType.CLARIFY)) {
+            final int length = DialogScript.of(type).size();
+            for (int i = 0; i < 100; i++) {
+                final DialogDraft d = run(Fixtures.draft("follow-" + type + i, type, 3,
+                        List.of(Fixtures.WEATHER, Fixtures.EXCHANGE, Fixtures.FLIGHTS, Fixtures.BOOKING), "", 0.5), 0.0, 8L);
+                for (int t = 0; t < d.getTurns().size(); t++) {
+                    final Turn turn = d.getTurns().get(t);
+                    final int line = indexOf(turn.getThinking(), "<- earlier result");
+                    if (line < 0) {
+                        continue;
+                    }
+                    followUps++;
+                    final String parameter = turn.getThinking().get(line).split(" ")[1];
+                    final int start = t - t % length;
+                    final Set<JsonNode> previous = new HashSet<>();
+                    for (final Turn earlier : d.getTurns().subList(start - length, start)) {
+                        earlier.getResults().forEach(r -> previous.addAll(leaves(r.getResults())));
+                    }
+                    assertThat(previous).contains(Json.parse("arguments", turn.getCalls().get(0).getArguments()).get(parameter));
+                    assertThat(d.getTurns().get(start).getText()).contains("result");
+                }
+            }
+        }
+        assertThat(followUps).isGreaterThan(50);
+    }
+
+    @Test
     void clarificationAsksForTheMissingValueAndTheUserSuppliesItBeforeTheCall() {
         for (final DialogDraft d : dialogs(DialogType.CLARIFY, 300, 0.0, 42L)) {
             final List<Turn> turns = d.getTurns();
@@ -308,6 +337,15 @@ class DialogAgentsTest {
             }
         }
         return out;
+    }
+
+    private static int indexOf(final List<String> lines, final String part) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(part)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static ApiDefinition api(final DialogDraft d, final String name) {
