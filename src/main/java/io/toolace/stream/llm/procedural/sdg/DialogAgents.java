@@ -18,11 +18,9 @@ import io.toolace.stream.records.Turn;
 import io.toolace.stream.records.TurnResult;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
-import java.util.regex.Pattern;
 
 /**
  * The procedural user, assistant and tool agents of Self-Guided Dialog Generation (ToolACE, SDG).
@@ -41,8 +39,6 @@ import java.util.regex.Pattern;
  * <p>Thread-safe and stateless apart from the settings.
  */
 public final class DialogAgents {
-
-    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
     private final ProceduralSettings settings;
 
@@ -236,7 +232,7 @@ public final class DialogAgents {
             text = AssistantVoice.summary(called.getCalls(), tool.getResults(), handOver, dialog.position.lastRequest(),
                     variant, rnd);
             // A summary word-for-word like the previous assistant message reads as a repeat; vary the opening.
-            for (int tries = 1; tries < AssistantVoice.variants() && normalised(text).equals(previous); tries++) {
+            for (int tries = 1; tries < AssistantVoice.variants() && Lexicon.normalised(text).equals(previous); tries++) {
                 text = AssistantVoice.summary(called.getCalls(), tool.getResults(), handOver,
                         dialog.position.lastRequest(), ++variant, rnd);
             }
@@ -271,14 +267,10 @@ public final class DialogAgents {
         for (int i = turns.size() - 1; i >= 0; i--) {
             final Turn t = turns.get(i);
             if (t.getRole() == Role.ASSISTANT && t.getCalls().isEmpty() && t.getText() != null) {
-                return normalised(t.getText());
+                return Lexicon.normalised(t.getText());
             }
         }
         return "";
-    }
-
-    static String normalised(final String text) {
-        return WHITESPACE.matcher(text.trim()).replaceAll(" ").toLowerCase(Locale.ROOT);
     }
 
     // ---- per-request state ----------------------------------------------------------------------

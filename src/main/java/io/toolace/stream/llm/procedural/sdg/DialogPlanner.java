@@ -126,12 +126,34 @@ final class DialogPlanner {
             }
             sources.put(parameter, source);
             if (source == Source.USER) {
-                arguments.set(parameter, ValueForge.value(parameter, schema, persona.optionalShare(), rnd));
+                arguments.set(parameter, userValue(parameter, schema, arguments, rnd));
             } else if (source == Source.DEFAULT) {
                 arguments.set(parameter, schema.get("default"));
             }
         }
         return new PlannedCall(api, arguments, sources);
+    }
+
+    /**
+     * A value for the user to state, unlike the call's other values where the schema leaves room: a
+     * flight from DXB to DXB or a rate from JPY to JPY reads as nonsense.
+     */
+    private JsonNode userValue(final String parameter, final JsonNode schema, final ObjectNode others,
+            final SplittableRandom rnd) {
+        JsonNode value = ValueForge.value(parameter, schema, persona.optionalShare(), rnd);
+        for (int attempt = 0; attempt < DISTINCT_ATTEMPTS && value.isTextual() && contains(others, value); attempt++) {
+            value = ValueForge.value(parameter, schema, persona.optionalShare(), rnd);
+        }
+        return value;
+    }
+
+    private static boolean contains(final ObjectNode arguments, final JsonNode value) {
+        for (final JsonNode v : arguments) {
+            if (v.equals(value)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A default counts only if it is a value the schema accepts; pool APIs sometimes declare ones that are not. */

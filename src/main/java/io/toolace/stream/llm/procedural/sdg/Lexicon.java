@@ -3,6 +3,7 @@ package io.toolace.stream.llm.procedural.sdg;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.regex.Pattern;
 
 /**
  * Word pools for realistic values and phrasing. ASCII only: the rule layer rejects mixed scripts,
@@ -59,6 +60,8 @@ final class Lexicon {
     /** Words that fit no enum of a sane API, for the enum-violation fault. */
     static final List<String> OFF_ENUM = List.of("experimental", "legacy", "unspecified", "extended", "custom");
 
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+
     private Lexicon() {}
 
     static String pick(final List<String> pool, final SplittableRandom rnd) {
@@ -91,6 +94,11 @@ final class Lexicon {
 
     static String capitalize(final String s) {
         return s.isEmpty() ? s : s.substring(0, 1).toUpperCase(Locale.ROOT) + s.substring(1);
+    }
+
+    /** Lowercase with runs of whitespace as one space: the form in which two messages count as the same. */
+    static String normalised(final String text) {
+        return WHITESPACE.matcher(text.trim()).replaceAll(" ").toLowerCase(Locale.ROOT);
     }
 
     /** "a", "a and b", "a, b and c". */

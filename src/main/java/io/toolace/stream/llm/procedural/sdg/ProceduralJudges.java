@@ -242,7 +242,7 @@ public final class ProceduralJudges {
             if (turn.getRole() != Role.ASSISTANT || !turn.getCalls().isEmpty()) {
                 continue;
             }
-            final String text = DialogAgents.normalised(turn.getText() == null ? "" : turn.getText());
+            final String text = Lexicon.normalised(turn.getText() == null ? "" : turn.getText());
             if (!LETTER_OR_DIGIT.matcher(text).find()) {
                 return fail(REPETITIVE, t, "the assistant message is empty or has no words");
             }

@@ -275,14 +275,15 @@ class DialogAgentsTest {
     /** Not a timing assertion: a plain loop that reports the cost per agent turn. */
     @Test
     void reportsTheCostPerTurn() {
+        final int dialogs = 1500;
         final DialogDriver driver = new DialogDriver(new DialogAgents(new ProceduralSettings(0.1, 42L)));
         final SplittableRandom pick = new SplittableRandom(1);
         final ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
-        for (int round = 0; round < 2; round++) { // the first round warms up the JIT
+        for (int round = 0; round < 3; round++) { // the first rounds warm up the JIT
             long turns = 0;
             final long start = System.nanoTime();
             final long startCpu = cpu.getCurrentThreadCpuTime();
-            for (int i = 0; i < 4000; i++) {
+            for (int i = 0; i < dialogs; i++) {
                 final DialogType type = DialogType.values()[i % DialogType.values().length];
                 turns += driver.run(Fixtures.draft("cost-" + round + "-" + i, type, 1 + pick.nextInt(3), tools(pick), "", 0.5))
                         .getTurns().size();
@@ -290,8 +291,8 @@ class DialogAgentsTest {
             final long nanos = System.nanoTime() - start;
             final long cpuNanos = cpu.getCurrentThreadCpuTime() - startCpu;
             System.out.printf("procedural SDG: %d dialogs, %d turns; per turn %.1f us CPU, %.1f us wall;"
-                    + " %.0f dialogs per CPU second%n", 4000, turns, cpuNanos / 1000.0 / turns, nanos / 1000.0 / turns,
-                    4000 / (cpuNanos / 1e9));
+                    + " %.0f dialogs per CPU second%n", dialogs, turns, cpuNanos / 1000.0 / turns, nanos / 1000.0 / turns,
+                    dialogs / (cpuNanos / 1e9));
         }
     }
 
