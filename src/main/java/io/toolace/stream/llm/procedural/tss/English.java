@@ -1,5 +1,6 @@
 package io.toolace.stream.llm.procedural.tss;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -14,6 +15,11 @@ final class English {
 
     /** Vowel-initial words read with a consonant sound ("a user", "a one-time code"). */
     private static final List<String> CONSONANT_SOUND_PREFIXES = List.of("uni", "use", "usa", "uti", "eu", "one");
+
+    /** Words that end in "s" without being plurals of anything shorter. */
+    private static final Set<String> INVARIANT = Set.of(
+            "news", "series", "species", "analytics", "statistics", "economics", "politics", "physics", "logistics",
+            "diagnostics", "metrics", "lyrics", "genetics", "electronics", "aerobics", "athletics", "gas");
 
     private static final Set<String> SILENT_H_WORDS = Set.of("hour", "hourly", "honest", "honor");
 
@@ -41,6 +47,9 @@ final class English {
 
     /** Regular plural of the last word: "policy" gives "policies", "tax rate" gives "tax rates". */
     static String plural(final String noun) {
+        if (looksPlural(English.lastWord(noun)) || INVARIANT.contains(English.lastWord(noun))) {
+            return noun; // already plural: "list notes" is about notes
+        }
         if (noun.endsWith("y") && noun.length() > 1 && !Verbs.isVowel(noun.charAt(noun.length() - 2))) {
             return noun.substring(0, noun.length() - 1) + "ies";
         }
@@ -53,6 +62,9 @@ final class English {
 
     /** Undoes {@link #plural} for regular plurals; leaves words that do not look plural alone. */
     static String singular(final String word) {
+        if (INVARIANT.contains(word)) {
+            return word;
+        }
         if (word.length() > 4 && word.endsWith("ies")) {
             return word.substring(0, word.length() - 3) + "y";
         }
@@ -68,7 +80,7 @@ final class English {
 
     /** Ends in a plural "s" (not "ss", "us" or "is": address, status, analysis). */
     static boolean looksPlural(final String word) {
-        return word.length() > 3 && word.endsWith("s") && !word.endsWith("ss") && !word.endsWith("us")
+        return !INVARIANT.contains(word) && word.length() > 3 && word.endsWith("s") && !word.endsWith("ss") && !word.endsWith("us")
                 && !word.endsWith("is");
     }
 
@@ -97,6 +109,11 @@ final class English {
         return out.toString();
     }
 
+    static String lastWord(final String phrase) {
+        final String trimmed = phrase.trim();
+        return trimmed.substring(trimmed.lastIndexOf(' ') + 1);
+    }
+
     static String firstWord(final String phrase) {
         final String trimmed = phrase.trim();
         final int space = trimmed.indexOf(' ');
@@ -105,7 +122,17 @@ final class English {
 
     /** Lower-case words of a phrase, split on anything that is not a letter or digit. */
     static List<String> words(final String phrase) {
-        final String cleaned = phrase.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N}]+", " ").trim();
-        return cleaned.isEmpty() ? List.of() : List.of(cleaned.split(" "));
+        final List<String> words = new ArrayList<>(6);
+        final StringBuilder word = new StringBuilder();
+        for (int i = 0; i <= phrase.length(); i++) {
+            final char c = i < phrase.length() ? phrase.charAt(i) : ' ';
+            if (Character.isLetterOrDigit(c)) {
+                word.append(Character.toLowerCase(c));
+            } else if (word.length() > 0) {
+                words.add(word.toString());
+                word.setLength(0);
+            }
+        }
+        return words;
     }
 }

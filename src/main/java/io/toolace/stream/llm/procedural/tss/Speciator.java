@@ -47,8 +47,9 @@ public final class Speciator {
     private static final Pattern LIST_ITEM = Pattern.compile("^\\s*(?:[-*+•]|\\d+[.)])\\s+(.*)$");
     private static final Pattern FENCE = Pattern.compile("^\\s*(```|~~~).*$");
     private static final Pattern LINK = Pattern.compile("\\[([^\\]]*)]\\([^)]*\\)");
+    /** An HTTP method and path, upper case as API references write them ("POST /v1/refunds"). */
     private static final Pattern ENDPOINT = Pattern.compile(
-            "^(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\\s+\\S+\\s*(?:[:—–-]\\s*)?", Pattern.CASE_INSENSITIVE);
+            "^(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\\s+/\\S*\\s*(?:[:—–-]\\s*)?");
     private static final Pattern NAME_SEPARATOR = Pattern.compile("\\s*:\\s+|\\s+[—–-]\\s+|\\s*:$");
     private static final Pattern HEADING_NUMBER = Pattern.compile("^\\d+(?:\\.\\d+)*\\.?\\s+");
     private static final Pattern SENTENCE_END = Pattern.compile("(?<=[.!?])\\s+");

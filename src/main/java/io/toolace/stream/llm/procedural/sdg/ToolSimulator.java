@@ -1,0 +1,60 @@
+package io.toolace.stream.llm.procedural.sdg;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.toolace.stream.records.FunctionCall;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * The tool agent's simulation of one call: a result that follows the API's response schema, with
+ * every declared field filled, and argument values echoed into fields of the same name (a forecast
+ * for Paris says {@code "location": "Paris"}), so results stay consistent with their calls. Nothing
+ * is executed. A call to a function no tool declares gets an error result, as a runtime would give.
+ */
+final class ToolSimulator {
+
+    private ToolSimulator() {}
+
+    static JsonNode result(final List<ApiSpec> apis, final FunctionCall call, final SplittableRandom rnd) {
+        final ApiSpec api = ApiSpec.find(apis, call.getName());
+        if (api == null) {
+            return JsonNodeFactory.instance.objectNode()
+                    .put("error", "Function '" + call.getName() + "' is not available.");
+        }
+        final JsonNode arguments = Json.tryParse(call.getArguments()).filter(JsonNode::isObject)
+                .orElseGet(JsonNodeFactory.instance::objectNode);
+        final JsonNode schema = api.response();
+        if (schema.isEmpty()) {
+            // No response schema: report success and what was done, the way an untyped endpoint would.
+            final ObjectNode out = JsonNodeFactory.instance.objectNode().put("status", "success");
+            arguments.fields().forEachRemaining(f -> out.set(f.getKey(), f.getValue()));
+            return out;
+        }
+        final JsonNode result = ValueForge.value("result", schema, 1, rnd);
+        echo(result, schema, arguments);
+        return result;
+    }
+
+    /** Copies each argument into the same-named field of the result (at any object depth) where the field's schema admits it. */
+    private static void echo(final JsonNode result, final JsonNode schema, final JsonNode arguments) {
+        if (!result.isObject()) {
+            return;
+        }
+        final ObjectNode object = (ObjectNode) result;
+        final Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
+        while (fields.hasNext()) {
+            final Map.Entry<String, JsonNode> field = fields.next();
+            final JsonNode fieldSchema = schema.path("properties").path(field.getKey());
+            final JsonNode argument = arguments.get(field.getKey());
+            if (argument != null && SchemaCheck.conforms(fieldSchema, argument)) {
+                field.setValue(argument);
+            } else if (field.getValue().isObject()) {
+                echo(field.getValue(), fieldSchema, arguments);
+            }
+        }
+    }
+}
