@@ -23,6 +23,10 @@ import io.toolace.stream.llm.LlmGateway;
 import io.toolace.stream.llm.procedural.tss.BuiltinSeeds;
 import io.toolace.stream.llm.procedural.ProceduralBackend;
 import io.toolace.stream.llm.procedural.ProceduralSettings;
+import io.toolace.stream.kafka.registry.TrustedClasses;
+import io.toolace.stream.records.DialogOutcome;
+import io.toolace.stream.records.LlmReply;
+import io.toolace.stream.records.LlmRequest;
 import io.toolace.stream.records.SeedDocument;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -78,6 +82,10 @@ public final class Pipeline implements AutoCloseable {
         if (Metrics.globalRegistry.getRegistries().isEmpty()) {
             Metrics.addRegistry(new SimpleMeterRegistry());
         }
+        // Avro 1.12 builds records only of classes it trusts; the request schema names nearly all of ours.
+        TrustedClasses.trustNamedTypesOf(LlmRequest.getClassSchema());
+        TrustedClasses.trustNamedTypesOf(DialogOutcome.getClassSchema());
+        TrustedClasses.trustNamedTypesOf(LlmReply.getClassSchema());
     }
 
     /** Starts the infrastructure and the named stages and waits until each runs. */
