@@ -37,6 +37,10 @@ final class Evolution {
             "timezone", "fields", "format", "include_metadata", "callback_url", "dry_run", "idempotency_key",
             "notify");
 
+    /** Shared parameters that only make sense where an operation returns a list. */
+    private static final List<String> PAGING_PARAMETERS =
+            List.of("limit", "offset", "page", "page_size", "cursor", "sort_by", "sort_order");
+
     /** Response fields UPDATE_RESULTS adds, which an evolved API may copy from its example. */
     static final List<String> SHARED_RESULTS = List.of("metadata", "pagination", "links", "history");
 
@@ -115,9 +119,14 @@ final class Evolution {
 
     /**
      * A shared parameter takes the example's type and keywords but a description of its own: the
-     * example's would talk about the example's entity.
+     * example's would talk about the example's entity. Paging and sorting come along only to an
+     * API that returns a list.
      */
     private static void borrowParameter(final ApiDraft draft, final String name, final ObjectNode example) {
+        final boolean lists = draft.operations.stream().anyMatch(op -> op.verbClass() == VerbClass.COLLECTION);
+        if (PAGING_PARAMETERS.contains(name) && !lists) {
+            return;
+        }
         if (!draft.addParameter(name.replace('_', ' '), Role.OPTION, false)) {
             return;
         }

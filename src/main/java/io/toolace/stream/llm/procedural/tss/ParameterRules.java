@@ -73,10 +73,6 @@ final class ParameterRules {
             return changed;
         }
 
-        boolean hasConstraints() {
-            return !onConstraint.isEmpty();
-        }
-
         private static Map<String, JsonNode> itemKeywordsOf(final Map<String, JsonNode> keywords) {
             final Map<String, JsonNode> out = new LinkedHashMap<>(keywords);
             out.keySet().removeIf(ParameterRules::isArrayKeyword);

@@ -200,8 +200,12 @@ class ApiForgeTest {
             final ApiDefinition api = generate(input(subtree, example, List.of(), 5), i);
             final JsonNode parameters = SchemaChecks.parse(api.getParameters());
             assertThat(NameStyle.of(api.getName())).as(api.getName()).isEqualTo(NameStyle.DOTTED);
-            assertThat(parameters.path("properties").has("sortOrder")).isTrue();
-            assertThat(parameters.path("properties").path("pageSize").path("maximum").asInt()).isEqualTo(50);
+            // Paging and sorting are shared only with APIs that return lists.
+            final boolean lists = Operation.of(subtree.get(2)).verbClass() == Verbs.VerbClass.COLLECTION;
+            assertThat(parameters.path("properties").has("sortOrder")).isEqualTo(lists);
+            if (lists) {
+                assertThat(parameters.path("properties").path("pageSize").path("maximum").asInt()).isEqualTo(50);
+            }
             parameters.path("properties").fieldNames().forEachRemaining(name -> assertThat(name).doesNotContain("_"));
             assertThat(SchemaChecks.hasNestedParameter(api.getParameters())).as(api.getParameters()).isTrue();
             assertThat(SchemaChecks.parse(api.getResponse()).path("properties").has("metadata")).isTrue();
