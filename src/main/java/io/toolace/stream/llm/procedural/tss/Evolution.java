@@ -37,6 +37,10 @@ final class Evolution {
             "timezone", "fields", "format", "include_metadata", "callback_url", "dry_run", "idempotency_key",
             "notify");
 
+    /** Shared parameters that only make sense where an operation returns a list. */
+    private static final List<String> PAGING_PARAMETERS =
+            List.of("limit", "offset", "page", "page_size", "cursor", "sort_by", "sort_order");
+
     /** Response fields UPDATE_RESULTS adds, which an evolved API may copy from its example. */
     static final List<String> SHARED_RESULTS = List.of("metadata", "pagination", "links", "history");
 
@@ -115,9 +119,14 @@ final class Evolution {
 
     /**
      * A shared parameter takes the example's type and keywords but a description of its own: the
-     * example's would talk about the example's entity.
+     * example's would talk about the example's entity. Paging and sorting come along only to an
+     * API that returns a list.
      */
     private static void borrowParameter(final ApiDraft draft, final String name, final ObjectNode example) {
+        final boolean lists = draft.operations.stream().anyMatch(op -> op.verbClass() == VerbClass.COLLECTION);
+        if (PAGING_PARAMETERS.contains(name) && !lists) {
+            return;
+        }
         if (!draft.addParameter(name.replace('_', ' '), Role.OPTION, false)) {
             return;
         }
@@ -258,9 +267,6 @@ final class Evolution {
             description = "Batches of " + draft.entity() + " identifiers; each inner list is processed together.";
             replaced = List.of();
         }
-        if (params.containsKey(name)) {
-            return;
-        }
         boolean wasRequired = false;
         for (final String old : replaced) {
             wasRequired |= draft.required.remove(old);
@@ -268,9 +274,10 @@ final class Evolution {
         }
         final ObjectNode schema = ApiDraft.JSON.objectNode().put("type", "array").put("description", description);
         schema.set("items", inner);
-        params.put(name, schema);
+        final String free = freeName(draft, name);
+        params.put(free, schema);
         if (wasRequired) {
-            draft.required.add(name);
+            draft.required.add(free);
         }
     }
 
@@ -286,9 +293,6 @@ final class Evolution {
 
     /** A list of {field, operator, value} conditions over the entity's attributes. */
     private static void filterList(final ApiDraft draft) {
-        if (draft.parameters.containsKey("filters")) {
-            return;
-        }
         final ObjectNode condition = ApiDraft.JSON.objectNode().put("type", "object");
         final ObjectNode properties = condition.putObject("properties");
         final ArrayNode fieldNames = properties.putObject("field").put("type", "string")
@@ -306,7 +310,7 @@ final class Evolution {
         final ObjectNode filters = ApiDraft.JSON.objectNode().put("type", "array")
                 .put("description", "Conditions every returned " + draft.entity() + " must meet.");
         filters.set("items", condition);
-        draft.parameters.put("filters", filters);
+        draft.parameters.put(freeName(draft, "filters"), filters);
     }
 
     private static List<String> resultFields(final ApiDraft draft) {
@@ -321,10 +325,7 @@ final class Evolution {
      * handles many ("payments": [{payment_id, amount}, ...]).
      */
     private static void batch(final ApiDraft draft, final SplittableRandom rnd) {
-        final String name = ApiDraft.snake(English.words(English.plural(draft.entity())));
-        if (draft.parameters.containsKey(name)) {
-            return;
-        }
+        final String name = freeName(draft, ApiDraft.snake(English.words(English.plural(draft.entity()))));
         final List<String> moved = new ArrayList<>(draft.required);
         moved.remove("action");
         if (moved.isEmpty()) {
@@ -358,10 +359,7 @@ final class Evolution {
     /** Optional parameters gather in an options object, which holds a nested pagination or notification object. */
     private static void nestedOptions(final ApiDraft draft) {
         final boolean collection = draft.primary().verbClass() == VerbClass.COLLECTION;
-        final String name = collection ? "query_options" : "options";
-        if (draft.parameters.containsKey(name)) {
-            return;
-        }
+        final String name = freeName(draft, collection ? "query_options" : "options");
         final ObjectNode options = ApiDraft.JSON.objectNode().put("type", "object")
                 .put("description", collection ? "How results are filtered, sorted and paged." : "Optional settings.");
         final ObjectNode properties = options.putObject("properties");
@@ -389,6 +387,18 @@ final class Evolution {
             notification.putArray("required").add("channel").add("recipient");
         }
         draft.parameters.put(name, options);
+    }
+
+    /**
+     * {@code base}, or {@code base_2}, {@code base_3}... when a parameter already has the name:
+     * a mutation must always add its nested parameter, even to an API evolved twice.
+     */
+    private static String freeName(final ApiDraft draft, final String base) {
+        String name = base;
+        for (int n = 2; draft.parameters.containsKey(name); n++) {
+            name = base + "_" + n;
+        }
+        return name;
     }
 
     private static boolean isNested(final JsonNode schema) {

@@ -55,8 +55,9 @@ final class ParameterRules {
         }
 
         /**
-         * Adds the rule's constraint keywords to a schema it typed; returns whether any was new.
-         * Array-size keywords go on the array, the others on its items.
+         * Adds the rule's constraint keywords to a schema it typed; returns whether it gained a
+         * constraint. A default in the same column comes along but does not count: it constrains
+         * nothing. Array-size keywords go on the array, the others on its items.
          */
         boolean constrain(final ObjectNode schema) {
             final ObjectNode items = "array".equals(schema.path("type").asText()) && schema.has("items")
@@ -66,14 +67,10 @@ final class ParameterRules {
                 final ObjectNode target = isArrayKeyword(keyword.getKey()) ? schema : items;
                 if (!target.has(keyword.getKey()) && !(keyword.getKey().equals("enum") && target.has("format"))) {
                     target.set(keyword.getKey(), keyword.getValue().deepCopy());
-                    changed = true;
+                    changed |= !keyword.getKey().equals("default");
                 }
             }
             return changed;
-        }
-
-        boolean hasConstraints() {
-            return !onConstraint.isEmpty();
         }
 
         private static Map<String, JsonNode> itemKeywordsOf(final Map<String, JsonNode> keywords) {
