@@ -10,7 +10,6 @@ import io.toolace.stream.records.Sample;
 import io.toolace.stream.records.ToolResult;
 import io.toolace.stream.records.Turn;
 import java.math.BigDecimal;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -91,9 +90,7 @@ public final class ProceduralJudges {
             return null;
         }
         if (value.isObject()) {
-            final Iterator<Map.Entry<String, JsonNode>> fields = value.fields();
-            while (fields.hasNext()) {
-                final Map.Entry<String, JsonNode> f = fields.next();
+            for (final Map.Entry<String, JsonNode> f : value.properties()) {
                 final String found = ungrounded(f.getValue(), schema.path("properties").path(f.getKey()),
                         path.isEmpty() ? f.getKey() : path + "." + f.getKey(), grounds);
                 if (found != null) {

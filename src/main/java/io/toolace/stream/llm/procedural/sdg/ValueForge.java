@@ -14,7 +14,6 @@ import java.math.RoundingMode;
 import java.time.LocalDate;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
-import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -84,9 +83,7 @@ public final class ValueForge {
         final ObjectNode out = NODES.objectNode();
         final Set<String> required = new LinkedHashSet<>();
         schema.path("required").forEach(r -> required.add(r.asText()));
-        final Iterator<Map.Entry<String, JsonNode>> properties = schema.path("properties").fields();
-        while (properties.hasNext()) {
-            final Map.Entry<String, JsonNode> p = properties.next();
+        for (final Map.Entry<String, JsonNode> p : schema.path("properties").properties()) {
             if (required.contains(p.getKey()) || rnd.nextDouble() < optionalShare) {
                 out.set(p.getKey(), value(p.getKey(), p.getValue(), optionalShare, rnd));
             }
