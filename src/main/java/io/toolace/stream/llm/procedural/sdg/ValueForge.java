@@ -208,8 +208,9 @@ public final class ValueForge {
     // ---- strings ------------------------------------------------------------------------------
 
     /**
-     * Attempt 0 prefers meaning (format, then the name's hint), attempt 1 the pattern, later attempts
-     * plain letters of a fitting length; each candidate is kept only if it meets the string keywords.
+     * Attempt 0 prefers meaning (a format value, else the name's hint), falling back to the pattern,
+     * as do attempts 1 and 2; later attempts give plain letters of a fitting length. The caller keeps
+     * a candidate only if it meets the schema.
      */
     private static String string(final String name, final JsonNode schema, final SplittableRandom rnd, final int attempt) {
         final int maxLength = schema.path("maxLength").asInt(Integer.MAX_VALUE);
