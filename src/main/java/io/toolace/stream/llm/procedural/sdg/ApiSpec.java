@@ -6,7 +6,6 @@ import io.toolace.stream.records.ApiDefinition;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -152,9 +151,7 @@ final class ApiSpec {
     private static void collectResultFields(final JsonNode schema, final List<String> path, final List<ResultField> out) {
         switch (SchemaType.of(schema)) {
             case OBJECT:
-                final Iterator<Map.Entry<String, JsonNode>> properties = schema.path("properties").fields();
-                while (properties.hasNext()) {
-                    final Map.Entry<String, JsonNode> p = properties.next();
+                for (final Map.Entry<String, JsonNode> p : schema.path("properties").properties()) {
                     path.add(p.getKey());
                     collectResultFields(p.getValue(), path, out);
                     path.remove(path.size() - 1);

@@ -88,7 +88,7 @@ final class AssistantVoice {
             return result.getName() + " returned an unreadable result.";
         }
         final JsonNode error = parsed.get().path("error");
-        if (error.isTextual()) {
+        if (error.isTextual() && !error.asText().isBlank()) {
             return result.getName() + " reported an error: " + error.asText() + ".";
         }
         final Optional<JsonNode> arguments = call == null ? Optional.empty() : Json.tryParse(call.getArguments());

@@ -323,7 +323,7 @@ public final class DialogAgents {
         }
 
         Grounding grounds() {
-            return new Grounding(draft.getSystem(), draft.getTurns(), draft.getTurns().size());
+            return Grounding.of(draft.getSystem(), draft.getTurns());
         }
     }
 }

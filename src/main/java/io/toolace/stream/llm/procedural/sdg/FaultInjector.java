@@ -13,7 +13,6 @@ import io.toolace.stream.records.DialogDraft;
 import io.toolace.stream.records.DialogType;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -200,9 +199,7 @@ final class FaultInjector {
     }
 
     private static JsonNode retypeNestedNumber(final ObjectNode object) {
-        final Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
-        while (fields.hasNext()) {
-            final Map.Entry<String, JsonNode> f = fields.next();
+        for (final Map.Entry<String, JsonNode> f : object.properties()) {
             if (f.getValue().isNumber()) {
                 final ObjectNode copy = object.deepCopy();
                 copy.put(f.getKey(), Json.prose(f.getValue()));

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import java.math.BigDecimal;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -57,9 +56,7 @@ final class Json {
 
     private static void collect(final JsonNode node, final String path, final String key, final List<Leaf> out) {
         if (node.isObject()) {
-            final Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
-            while (fields.hasNext()) {
-                final Map.Entry<String, JsonNode> f = fields.next();
+            for (final Map.Entry<String, JsonNode> f : node.properties()) {
                 collect(f.getValue(), path.isEmpty() ? f.getKey() : path + "." + f.getKey(), f.getKey(), out);
             }
         } else if (node.isArray()) {

@@ -10,7 +10,7 @@ import io.toolace.stream.records.Sample;
 import io.toolace.stream.records.ToolResult;
 import io.toolace.stream.records.Turn;
 import java.math.BigDecimal;
-import java.util.Iterator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,8 +43,10 @@ public final class ProceduralJudges {
 
     private static final Set<String> FILLER = Set.of("ok", "okay", "sure", "done", "yes", "no", "hmm", "n/a", "na",
             "thanks", "noted", "alright", "fine", "right", "k");
-    private static final Pattern WORD_RUN = Pattern.compile("\\b(\\w+)(?:\\W+\\1\\b){3,}", Pattern.CASE_INSENSITIVE);
+    /** A word said this many times in a row is a loop, not emphasis. */
+    private static final int WORD_RUN = 4;
     private static final Pattern LETTER_OR_DIGIT = Pattern.compile("[\\p{L}\\p{N}]");
+    private static final Pattern PUNCTUATION = Pattern.compile("[^\\p{L}\\p{N}/ ]");
 
     public JudgeResult judge(final AgentTask task, final Sample sample) {
         switch (task) {
@@ -61,12 +63,13 @@ public final class ProceduralJudges {
     private static JudgeResult hallucination(final Sample sample) {
         final List<ApiSpec> apis = ApiSpec.of(sample.getTools());
         final List<Turn> turns = sample.getTurns();
+        final Grounding grounds = Grounding.of(sample.getSystem(), List.of());
         for (int t = 0; t < turns.size(); t++) {
             final Turn turn = turns.get(t);
+            grounds.add(turn); // an assistant turn adds nothing, so a call is judged on what came before it
             if (turn.getRole() != Role.ASSISTANT || turn.getCalls().isEmpty()) {
                 continue;
             }
-            final Grounding grounds = new Grounding(sample.getSystem(), turns, t);
             for (final FunctionCall call : turn.getCalls()) {
                 final Optional<JsonNode> arguments = Json.tryParse(call.getArguments()).filter(JsonNode::isObject);
                 if (arguments.isEmpty()) {
@@ -91,9 +94,7 @@ public final class ProceduralJudges {
             return null;
         }
         if (value.isObject()) {
-            final Iterator<Map.Entry<String, JsonNode>> fields = value.fields();
-            while (fields.hasNext()) {
-                final Map.Entry<String, JsonNode> f = fields.next();
+            for (final Map.Entry<String, JsonNode> f : value.properties()) {
                 final String found = ungrounded(f.getValue(), schema.path("properties").path(f.getKey()),
                         path.isEmpty() ? f.getKey() : path + "." + f.getKey(), grounds);
                 if (found != null) {
@@ -119,9 +120,12 @@ public final class ProceduralJudges {
 
     private static JudgeResult consistency(final Sample sample) {
         final List<Turn> turns = sample.getTurns();
-        final StringBuilder sources = new StringBuilder(sample.getSystem() == null ? "" : sample.getSystem());
+        // Every number the dialog has stated so far: in the system prompt, the tools, user turns, calls and results.
+        final Set<BigDecimal> known = new HashSet<>();
+        collect(sample.getSystem(), known);
         for (final ApiDefinition api : sample.getTools()) {
-            sources.append('\n').append(api.getName()).append('\n').append(api.getDescription());
+            collect(api.getName(), known);
+            collect(api.getDescription(), known);
         }
         int pendingRequest = -1;
         Turn lastTool = null;
@@ -132,16 +136,17 @@ public final class ProceduralJudges {
                     return fail(INCONSISTENT, pendingRequest, "the user's request got no answer before the next user turn");
                 }
                 pendingRequest = t;
-                append(sources, turn.getText());
+                collect(turn.getText(), known);
             } else if (turn.getRole() == Role.TOOL) {
                 lastTool = turn;
                 for (final ToolResult r : turn.getResults()) {
-                    append(sources, r.getResults());
-                    append(sources, r.getResults().replace('_', ' ').replace('-', ' '));
+                    collect(r.getResults(), known);
+                    // A summary writes field names as words: "price_2024" is read as "price 2024".
+                    collect(r.getResults().replace('_', ' ').replace('-', ' '), known);
                 }
             } else if (!turn.getCalls().isEmpty()) {
                 for (final FunctionCall c : turn.getCalls()) {
-                    append(sources, c.getArguments());
+                    collect(c.getArguments(), known);
                 }
             } else {
                 final String text = turn.getText() == null ? "" : turn.getText();
@@ -149,7 +154,7 @@ public final class ProceduralJudges {
                     return fail(INCONSISTENT, t, "the assistant's answer is empty");
                 }
                 if (lastTool != null) {
-                    final String problem = unfaithful(text, lastTool, sources.toString());
+                    final String problem = unfaithful(text, lastTool, known);
                     if (problem != null) {
                         return fail(INCONSISTENT, t, problem);
                     }
@@ -168,7 +173,7 @@ public final class ProceduralJudges {
      * Why an answer does not follow the tool results before it: a result none of whose values it quotes,
      * or a number it states that neither a result, a call, a user turn nor the tools contain. Null if faithful.
      */
-    private static String unfaithful(final String text, final Turn tool, final String sources) {
+    private static String unfaithful(final String text, final Turn tool, final Set<BigDecimal> known) {
         final Grounding answer = Grounding.inText(text);
         for (final ToolResult result : tool.getResults()) {
             final Optional<JsonNode> parsed = Json.tryParse(result.getResults());
@@ -188,7 +193,6 @@ public final class ProceduralJudges {
                 return "the answer mentions nothing of the result of " + result.getName();
             }
         }
-        final Set<BigDecimal> known = Grounding.numbersIn(sources);
         for (final BigDecimal n : Grounding.numbersIn(text)) {
             if (!known.contains(n)) {
                 return "the answer states " + Json.plain(n) + ", which no tool result, call or user turn contains";
@@ -197,9 +201,9 @@ public final class ProceduralJudges {
         return null;
     }
 
-    private static void append(final StringBuilder sources, final String text) {
+    private static void collect(final String text, final Set<BigDecimal> known) {
         if (text != null) {
-            sources.append('\n').append(text);
+            Grounding.collectNumbers(text, known);
         }
     }
 
@@ -246,10 +250,10 @@ public final class ProceduralJudges {
             if (!LETTER_OR_DIGIT.matcher(text).find()) {
                 return fail(REPETITIVE, t, "the assistant message is empty or has no words");
             }
-            if (FILLER.contains(text.replaceAll("[^\\p{L}\\p{N}/ ]", "").trim())) {
+            if (FILLER.contains(PUNCTUATION.matcher(text).replaceAll("").trim())) {
                 return fail(REPETITIVE, t, "the assistant message is filler: " + turn.getText());
             }
-            if (WORD_RUN.matcher(text).find()) {
+            if (hasWordRun(text)) {
                 return fail(REPETITIVE, t, "the assistant message repeats one word over and over");
             }
             if (text.equals(previous)) {
@@ -258,6 +262,30 @@ public final class ProceduralJudges {
             previous = text;
         }
         return pass(REPETITIVE);
+    }
+
+    /** Whether one word occurs {@link #WORD_RUN} times in a row (the text is already lowercase). */
+    private static boolean hasWordRun(final String text) {
+        String previous = "";
+        int run = 0;
+        int i = 0;
+        while (i < text.length()) {
+            if (!Character.isLetterOrDigit(text.charAt(i))) {
+                i++;
+                continue;
+            }
+            final int start = i;
+            while (i < text.length() && Character.isLetterOrDigit(text.charAt(i))) {
+                i++;
+            }
+            final String word = text.substring(start, i);
+            run = word.equals(previous) ? run + 1 : 1;
+            if (run >= WORD_RUN) {
+                return true;
+            }
+            previous = word;
+        }
+        return false;
     }
 
     private static JudgeResult pass(final String rule) {

@@ -5,7 +5,6 @@ import java.math.BigDecimal;
 import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -184,9 +183,10 @@ public final class SchemaCheck {
             }
         }
         final JsonNode additional = schema.get("additionalProperties");
-        final Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
-        while (fields.hasNext() && out.size() < limit) {
-            final Map.Entry<String, JsonNode> field = fields.next();
+        for (final Map.Entry<String, JsonNode> field : object.properties()) {
+            if (out.size() >= limit) {
+                break;
+            }
             final JsonNode propertySchema = properties.get(field.getKey());
             if (propertySchema != null) {
                 if (deep) {

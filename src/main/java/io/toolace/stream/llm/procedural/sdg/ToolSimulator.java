@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.toolace.stream.records.FunctionCall;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -31,7 +30,7 @@ final class ToolSimulator {
         if (schema.isEmpty()) {
             // No response schema: report success and what was done, the way an untyped endpoint would.
             final ObjectNode out = JsonNodeFactory.instance.objectNode().put("status", "success");
-            arguments.fields().forEachRemaining(f -> out.set(f.getKey(), f.getValue()));
+            arguments.properties().forEach(f -> out.set(f.getKey(), f.getValue()));
             return out;
         }
         final JsonNode result = ValueForge.value("result", schema, 1, rnd);
@@ -45,9 +44,7 @@ final class ToolSimulator {
             return;
         }
         final ObjectNode object = (ObjectNode) result;
-        final Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
-        while (fields.hasNext()) {
-            final Map.Entry<String, JsonNode> field = fields.next();
+        for (final Map.Entry<String, JsonNode> field : object.properties()) {
             final JsonNode fieldSchema = schema.path("properties").path(field.getKey());
             final JsonNode argument = arguments.get(field.getKey());
             if (argument != null && SchemaCheck.conforms(fieldSchema, argument)) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.toolace.stream.llm.procedural.sdg.Persona.Style;
 import io.toolace.stream.llm.procedural.sdg.PlannedCall.Source;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -198,9 +197,7 @@ final class UserVoice {
 
     private static List<String> fields(final JsonNode object, final SplittableRandom rnd) {
         final List<String> parts = new ArrayList<>();
-        final Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
-        while (fields.hasNext()) {
-            final Map.Entry<String, JsonNode> f = fields.next();
+        for (final Map.Entry<String, JsonNode> f : object.properties()) {
             parts.add(mention(f.getKey(), f.getValue(), rnd));
         }
         return parts;

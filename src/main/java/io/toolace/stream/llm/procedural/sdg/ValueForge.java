@@ -14,7 +14,6 @@ import java.math.RoundingMode;
 import java.time.LocalDate;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
-import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -84,9 +83,7 @@ public final class ValueForge {
         final ObjectNode out = NODES.objectNode();
         final Set<String> required = new LinkedHashSet<>();
         schema.path("required").forEach(r -> required.add(r.asText()));
-        final Iterator<Map.Entry<String, JsonNode>> properties = schema.path("properties").fields();
-        while (properties.hasNext()) {
-            final Map.Entry<String, JsonNode> p = properties.next();
+        for (final Map.Entry<String, JsonNode> p : schema.path("properties").properties()) {
             if (required.contains(p.getKey()) || rnd.nextDouble() < optionalShare) {
                 out.set(p.getKey(), value(p.getKey(), p.getValue(), optionalShare, rnd));
             }
@@ -211,8 +208,9 @@ public final class ValueForge {
     // ---- strings ------------------------------------------------------------------------------
 
     /**
-     * Attempt 0 prefers meaning (format, then the name's hint), attempt 1 the pattern, later attempts
-     * plain letters of a fitting length; each candidate is kept only if it meets the string keywords.
+     * Attempt 0 prefers meaning (a format value, else the name's hint), falling back to the pattern,
+     * as do attempts 1 and 2; later attempts give plain letters of a fitting length. The caller keeps
+     * a candidate only if it meets the schema.
      */
     private static String string(final String name, final JsonNode schema, final SplittableRandom rnd, final int attempt) {
         final int maxLength = schema.path("maxLength").asInt(Integer.MAX_VALUE);

@@ -170,6 +170,31 @@ class DialogAgentsTest {
         }
     }
 
+    @Test
+    void toolResultsEchoTheArgumentsIntoFieldsOfTheSameName() {
+        int echoed = 0;
+        for (final DialogDraft d : dialogs(DialogType.SINGLE, 200, 0.0, 13L)) {
+            for (int i = 1; i < d.getTurns().size(); i++) {
+                final Turn t = d.getTurns().get(i);
+                if (t.getRole() != Role.TOOL) {
+                    continue;
+                }
+                final FunctionCall call = d.getTurns().get(i - 1).getCalls().get(0);
+                final JsonNode arguments = Json.parse("arguments", call.getArguments());
+                final JsonNode result = Json.parse("result", t.getResults().get(0).getResults());
+                final JsonNode fields = Json.parse("response", api(d, call.getName()).getResponse()).path("properties");
+                for (final Iterator<String> names = arguments.fieldNames(); names.hasNext(); ) {
+                    final String name = names.next();
+                    if (fields.has(name) && SchemaCheck.conforms(fields.get(name), arguments.get(name))) {
+                        assertThat(result.get(name)).as("%s in %s", name, result).isEqualTo(arguments.get(name));
+                        echoed++;
+                    }
+                }
+            }
+        }
+        assertThat(echoed).isGreaterThan(100);
+    }
+
     // ---- faults -------------------------------------------------------------------------------
 
     @Test

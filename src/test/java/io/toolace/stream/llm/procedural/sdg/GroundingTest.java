@@ -1,0 +1,46 @@
+package io.toolace.stream.llm.procedural.sdg;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.DoubleNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.toolace.stream.records.Role;
+import io.toolace.stream.records.ToolResult;
+import io.toolace.stream.records.Turn;
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class GroundingTest {
+
+    @Test
+    void onlyNumbersThatStandOnTheirOwnCount() {
+        assertThat(numbers("12 hours, LH120, v2.5, price_2024, A320")).containsExactly("12");
+        assertThat(numbers("2024-06-01")).containsExactlyInAnyOrder("2024", "6", "1");
+        assertThat(numbers("-5 degrees, a-7, (3), 4.")).containsExactlyInAnyOrder("-5", "7", "3", "4");
+        assertThat(numbers("1.50 and 1.0E10 and 5em")).containsExactlyInAnyOrder("1.5", "1E+10", "5");
+    }
+
+    @Test
+    void stringsMatchCaseInsensitivelyAndOnlyEarlierTurnsGround() {
+        final Grounding grounds = Grounding.of("You help travellers.", List.of(
+                new Turn(Role.USER, "Flights to PARIS on 2025-06-01 for 2 people", List.of(), List.of(), List.of()),
+                new Turn(Role.TOOL, null, List.of(), List.of(new ToolResult("Search", "{\"note\":\"caf\\u00e9 \\\"Le Dome\\\"\",\"price\":99.5}")), List.of())));
+        assertThat(grounds.grounds(TextNode.valueOf("Paris"))).isTrue();
+        assertThat(grounds.grounds(TextNode.valueOf("Lyon"))).isFalse();
+        assertThat(grounds.grounds(TextNode.valueOf("caf\u00e9 \"Le Dome\""))).as("an escaped result value").isTrue();
+        assertThat(grounds.grounds(IntNode.valueOf(2))).isTrue();
+        assertThat(grounds.grounds(DoubleNode.valueOf(99.50))).isTrue();
+        assertThat(grounds.grounds(IntNode.valueOf(3))).isFalse();
+        assertThat(grounds.grounds(BooleanNode.FALSE)).as("flags are exempt").isTrue();
+        assertThat(grounds.grounds(TextNode.valueOf(""))).as("empty strings are exempt").isTrue();
+    }
+
+    private static Set<String> numbers(final String text) {
+        return Grounding.numbersIn(text).stream().map(BigDecimal::toString).collect(Collectors.toSet());
+    }
+}
