@@ -18,6 +18,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -25,6 +28,9 @@ import picocli.CommandLine.Option;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run the pipeline: embedded broker and procedural backend unless configured otherwise.")
 public final class RunCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Mixin
     ClusterOptions cluster = new ClusterOptions();
@@ -36,6 +42,10 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "out/verified.jsonl",
             description = "Verified samples, ToolACE JSONL, appended exactly once across restarts (default: ${DEFAULT-VALUE}).")
     Path out;
+
+    @Option(names = "--no-export",
+            description = "Do not write --out from this process (one stage per process: let one exporter do it).")
+    boolean noExport;
 
     @Option(names = "--stages", split = ",", description = "Stages this process runs (default: all): ${COMPLETION-CANDIDATES}.",
             completionCandidates = StageNames.class)
@@ -91,12 +101,17 @@ public final class RunCommand implements Callable<Integer> {
         final Thread hook = new Thread(stop::countDown, "toolace-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         final long started = System.nanoTime();
+        if (noExport && target > 0) {
+            throw new ParameterException(spec.commandLine(), "--target counts the samples exported: drop --no-export");
+        }
         try (Pipeline pipeline = Pipeline.start(config, new LinkedHashSet<>(stages), Duration.ofMinutes(2));
-                SampleExporter exporter = new SampleExporter(pipeline.clientConfig(), pipeline.topics().verified,
-                        out, ToolSamples::toToolAceLine)) {
-            exporter.start();
-            console.printf("toolace-stream running: kafka %s, data %s, verified samples to %s%n",
-                    pipeline.bootstrapServers(), config.dataDir(), out);
+                SampleExporter exporter = noExport ? null : new SampleExporter(pipeline.clientConfig(),
+                        pipeline.topics().verified, out, ToolSamples::toToolAceLine)) {
+            if (exporter != null) {
+                exporter.start();
+            }
+            console.printf("toolace-stream running stages %s: kafka %s, data %s%s%n", stages,
+                    pipeline.bootstrapServers(), config.dataDir(), noExport ? "" : ", verified samples to " + out);
             final Progress progress = new Progress(exporter);
             while (!stop.await(progressEvery.toMillis(), TimeUnit.MILLISECONDS)) {
                 console.println(progress.line());
@@ -109,7 +124,7 @@ public final class RunCommand implements Callable<Integer> {
                 }
             }
             console.println(progress.line());
-            printSummary(console, exporter.written(), (System.nanoTime() - started) / 1e9);
+            printSummary(console, progress.verified(), (System.nanoTime() - started) / 1e9);
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -128,12 +143,17 @@ public final class RunCommand implements Callable<Integer> {
 
         Progress(final SampleExporter exporter) {
             this.exporter = exporter;
-            this.lastVerified = exporter.written();
+            this.lastVerified = verified();
+        }
+
+        /** Samples in the output file, or decided verified by this process when it exports nothing. */
+        long verified() {
+            return exporter != null ? exporter.written() : (long) sum("toolace.verify.decisions", "VERIFIED");
         }
 
         String line() {
             final long now = System.nanoTime();
-            final long verified = exporter.written();
+            final long verified = verified();
             final double seconds = Math.max(1e-9, (now - lastNanos) / 1e9);
             final String line = String.format(
                     "verified %d (%.0f/s)  rejected %d  pool +%d  planned %d  llm calls %d  dead letters %d",

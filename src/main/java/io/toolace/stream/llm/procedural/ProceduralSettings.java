@@ -3,7 +3,7 @@ package io.toolace.stream.llm.procedural;
 /**
  * Knobs of the embedded backend.
  *
- * @param faultRate share of agent actions that carry one labelled fault, so every run measures the
+ * @param faultRate probability that a dialog carries one labelled fault, so every run measures the
  *     verifier's recall and precision
  * @param seed mixed into every request hash, so two runs with different seeds differ
  */
