@@ -5,6 +5,8 @@ import io.toolace.stream.records.OutcomeStatus;
 import io.toolace.stream.records.Sample;
 import java.util.Optional;
 import java.util.Set;
+import io.toolace.stream.kafka.Topics;
+import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 
 /**
@@ -24,6 +26,13 @@ public final class Outcomes {
             };
 
     private Outcomes() {}
+
+    /** Adds the sink that writes outcomes to their planners' partitions, fed by the named processors. */
+    public static void addSink(final Topology topology, final Topics topics, final String node,
+            final String... parents) {
+        topology.addSink(node, topics.outcomes.name(), topics.outcomes.keySerde().serializer(),
+                topics.outcomes.valueSerde().serializer(), TO_PLANNER, parents);
+    }
 
     public static String key(final DialogOutcome outcome) {
         return Integer.toString(outcome.getPlannerPartition());

@@ -53,8 +53,7 @@ public final class TurnStage implements Stage {
         topics.sampleCandidates.addSink(topology, CANDIDATES_SINK, "draft");
         topics.drafts.addSink(topology, DRAFTS_SINK, "turn-reply");
         topics.rejected.addSink(topology, REJECTED_SINK, "draft", "turn-reply");
-        topology.addSink(OUTCOMES_SINK, topics.outcomes.name(), topics.outcomes.keySerde().serializer(),
-                topics.outcomes.valueSerde().serializer(), Outcomes.TO_PLANNER, "draft", "turn-reply");
+        Outcomes.addSink(topology, topics, OUTCOMES_SINK, "draft", "turn-reply");
         return topology;
     }
 }

@@ -59,8 +59,7 @@ public final class VerificationStage implements Stage {
         topics.llmRequests.addSink(topology, REQUESTS_SINK, "rule-layer");
         topics.verified.addSink(topology, VERIFIED_SINK, "rule-layer", "model-layer");
         topics.rejected.addSink(topology, REJECTED_SINK, "rule-layer", "model-layer");
-        topology.addSink(OUTCOMES_SINK, topics.outcomes.name(), topics.outcomes.keySerde().serializer(),
-                topics.outcomes.valueSerde().serializer(), Outcomes.TO_PLANNER, "rule-layer", "model-layer");
+        Outcomes.addSink(topology, topics, OUTCOMES_SINK, "rule-layer", "model-layer");
         return topology;
     }
 }

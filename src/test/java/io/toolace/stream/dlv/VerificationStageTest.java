@@ -1,0 +1,147 @@
+package io.toolace.stream.dlv;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.toolace.stream.StageFixtures;
+import io.toolace.stream.dialog.Samples;
+import io.toolace.stream.kafka.PipelineConfig;
+import io.toolace.stream.records.AgentTask;
+import io.toolace.stream.records.DialogDraft;
+import io.toolace.stream.records.DialogOutcome;
+import io.toolace.stream.records.JudgeResult;
+import io.toolace.stream.records.Layer;
+import io.toolace.stream.records.LlmReply;
+import io.toolace.stream.records.LlmRequest;
+import io.toolace.stream.records.OutcomeStatus;
+import io.toolace.stream.records.Role;
+import io.toolace.stream.records.Sample;
+import io.toolace.stream.records.Turn;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class VerificationStageTest {
+
+    /** A stand-in rule layer: a sample whose user text says "break" breaks a rule. */
+    private static final RuleLayer RULES = sample -> sample.getTurns().get(0).getText().contains("break")
+            ? List.of(Samples.failure("CALL_TYPE_MISMATCH", Layer.RULE, 1, "expected integer"))
+            : List.of();
+
+    @TempDir
+    Path dir;
+
+    private StageFixtures fixtures;
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, Sample> candidates;
+    private TestInputTopic<String, LlmReply> replies;
+    private TestOutputTopic<String, LlmRequest> requests;
+    private TestOutputTopic<String, Sample> verified;
+    private TestOutputTopic<String, Sample> rejected;
+    private TestOutputTopic<String, DialogOutcome> outcomes;
+
+    @BeforeEach
+    void start() {
+        fixtures = new StageFixtures(dir);
+        final var topics = fixtures.topics;
+        driver = new TopologyTestDriver(new VerificationStage(topics, PipelineConfig.builder(dir).build(), RULES)
+                .buildTopology(), StageFixtures.driverProperties("verification-stage-test"));
+        candidates = driver.createInputTopic(topics.sampleCandidates.name(), new StringSerializer(),
+                topics.sampleCandidates.valueSerde().serializer());
+        replies = driver.createInputTopic(topics.verifyReplies.name(), new StringSerializer(),
+                topics.verifyReplies.valueSerde().serializer());
+        requests = driver.createOutputTopic(topics.llmRequests.name(), new StringDeserializer(),
+                topics.llmRequests.valueSerde().deserializer());
+        verified = driver.createOutputTopic(topics.verified.name(), new StringDeserializer(),
+                topics.verified.valueSerde().deserializer());
+        rejected = driver.createOutputTopic(topics.rejected.name(), new StringDeserializer(),
+                topics.rejected.valueSerde().deserializer());
+        outcomes = driver.createOutputTopic(topics.outcomes.name(), new StringDeserializer(),
+                topics.outcomes.valueSerde().deserializer());
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+        fixtures.close();
+    }
+
+    private static Sample sample(final String dialogId, final String userText) {
+        final List<Turn> turns = List.of(Turn.newBuilder().setRole(Role.USER).setText(userText).build(),
+                Turn.newBuilder().setRole(Role.ASSISTANT).setText("Sure.").build());
+        return Samples.fromDraft(DialogDraft.newBuilder(StageFixtures.draft(dialogId, 1))
+                .setTurns(turns).build());
+    }
+
+    private static LlmReply verdict(final LlmRequest request, final boolean passed) {
+        return StageFixtures.reply(request, JudgeResult.newBuilder()
+                .setRule(ModelLayerProcessor.ruleOf(request.getTask())).setPassed(passed).setTurn(1)
+                .setReason(passed ? "" : "value not grounded").build(), null);
+    }
+
+    @Test
+    void aSampleBreakingARuleIsRejectedWithoutSpendingAJudgeCall() {
+        candidates.pipeInput(sample("d1-1", "please break it"));
+
+        assertThat(requests.isEmpty()).isTrue();
+        assertThat(rejected.readValue().getVerdicts()).extracting(v -> v.getRule())
+                .containsExactly("CALL_TYPE_MISMATCH");
+        assertThat(outcomes.readValue().getStatus()).isEqualTo(OutcomeStatus.REJECTED);
+    }
+
+    @Test
+    void aSampleIsVerifiedOnceEveryJudgePassedItAndDuplicateVerdictsAreIgnored() {
+        // Given a clean sample, put to every judge
+        final Sample clean = sample("d1-2", "weather in Lisbon");
+        candidates.pipeInput(clean.getId(), clean);
+        final List<LlmRequest> asked = requests.readValuesToList();
+        assertThat(asked).extracting(LlmRequest::getTask).containsExactlyInAnyOrder(AgentTask.JUDGE_HALLUCINATION,
+                AgentTask.JUDGE_CONSISTENCY, AgentTask.JUDGE_TOOL_RESPONSE, AgentTask.JUDGE_REPETITIVE);
+
+        // When every judge passes it, one of them twice
+        replies.pipeInput(clean.getId(), verdict(asked.get(0), true));
+        replies.pipeInput(clean.getId(), verdict(asked.get(0), true));
+        assertThat(verified.isEmpty()).isTrue();
+        for (final LlmRequest request : asked.subList(1, asked.size())) {
+            replies.pipeInput(clean.getId(), verdict(request, true));
+        }
+
+        // Then it is verified once, with one model verdict per judge and lineage in headers
+        final TestRecord<String, Sample> record = verified.readRecord();
+        assertThat(verified.isEmpty()).isTrue();
+        assertThat(record.key()).isEqualTo(clean.getId());
+        assertThat(record.value().getVerdicts()).hasSize(4).allMatch(v -> v.getLayer() == Layer.MODEL);
+        assertThat(new String(record.headers().lastHeader("toolace.verdicts").value(), StandardCharsets.UTF_8))
+                .contains("MODEL_HALLUCINATION=pass");
+        assertThat(outcomes.readValue().getStatus()).isEqualTo(OutcomeStatus.VERIFIED);
+
+        // and the same content again is a duplicate
+        candidates.pipeInput(clean.getId(), Sample.newBuilder(clean).setDialogId("d1-3").build());
+        assertThat(rejected.readValue().getVerdicts().get(0).getRule()).isEqualTo("SAMPLE_DUPLICATE");
+    }
+
+    @Test
+    void oneFailingJudgeRejectsTheSampleWithItsReason() {
+        final Sample sample = sample("d1-4", "weather in Porto");
+        candidates.pipeInput(sample.getId(), sample);
+        final List<LlmRequest> asked = requests.readValuesToList();
+
+        for (final LlmRequest request : asked) {
+            replies.pipeInput(sample.getId(), verdict(request, request.getTask() != AgentTask.JUDGE_HALLUCINATION));
+        }
+
+        assertThat(verified.isEmpty()).isTrue();
+        final Sample out = rejected.readValue();
+        assertThat(Samples.failedRules(out)).containsExactly("MODEL_HALLUCINATION");
+        assertThat(outcomes.readValue().getRules()).containsExactly("MODEL_HALLUCINATION");
+    }
+}
