@@ -8,6 +8,7 @@ import io.toolace.stream.records.OutcomeStatus;
 import io.toolace.stream.records.Sample;
 import io.toolace.stream.records.Verdict;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -38,13 +39,24 @@ final class Decisions {
         for (final String rule : Samples.failedRules(sample)) {
             Metrics.counter("toolace.verify.failures", "rule", rule).increment();
         }
-        Metrics.counter("toolace.verify.decisions", "status", status.name()).increment();
+        Metrics.counter("toolace.verify.decisions", "status", status.name(), "layer", deciding(sample),
+                "domain", sample.getDomain()).increment();
         context.forward(new Record<String, Object>(sample.getId(), sample, cause.timestamp(), headers(sample)),
                 passed ? VerificationStage.VERIFIED_SINK : VerificationStage.REJECTED_SINK);
         final DialogOutcome outcome = Outcomes.of(sample, status,
                 passed ? "" : String.join(", ", Samples.failedRules(sample)));
         context.forward(cause.withKey(Outcomes.key(outcome)).withValue(outcome).withHeaders(new RecordHeaders()),
                 VerificationStage.OUTCOMES_SINK);
+    }
+
+    /** The layer that rejected the sample ({@code rule}, {@code model}, {@code pipeline}), or {@code none}. */
+    static String deciding(final Sample sample) {
+        for (final Verdict verdict : sample.getVerdicts()) {
+            if (!verdict.getPassed()) {
+                return verdict.getLayer().name().toLowerCase(Locale.ROOT);
+            }
+        }
+        return "none";
     }
 
     /** Lineage on every sample record, so a consumer can filter without decoding the value. */
