@@ -136,8 +136,10 @@ public final class Pipeline implements AutoCloseable {
             runners.put(stage.name(), runner);
             resources.add(runner);
         }
+        // Started together: each restores its state from changelogs at the same time as the others.
+        runners.values().forEach(StageRunner::start);
         for (final StageRunner runner : runners.values()) {
-            runner.start(timeout);
+            runner.awaitRunning(timeout);
         }
         if (selected.contains("gateway")) {
             gateway = new LlmGateway(topics, backend, config.gatewayConcurrency(), config.clientProperties(),

@@ -4,7 +4,6 @@ import io.toolace.stream.Pipeline;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -21,10 +20,9 @@ public final class BrokerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        final CountDownLatch stop = new CountDownLatch(1);
-        try (Pipeline pipeline = Pipeline.start(cluster.toBuilder().bootstrapServers(null).registryUrl(null).build(),
+        try (ShutdownSignal stop = new ShutdownSignal();
+                Pipeline pipeline = Pipeline.start(cluster.toBuilder().bootstrapServers(null).registryUrl(null).build(),
                 Set.of(), Duration.ofMinutes(1))) {
-            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "toolace-shutdown"));
             System.out.printf("broker ready%n  --bootstrap-servers %s%n  --registry-url %s%n  data in %s%n",
                     pipeline.bootstrapServers(), pipeline.registryUrl(), pipeline.config().dataDir());
             stop.await();

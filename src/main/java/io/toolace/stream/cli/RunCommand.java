@@ -15,8 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
@@ -97,14 +95,12 @@ public final class RunCommand implements Callable<Integer> {
                 .gatewayConcurrency(concurrency)
                 .build();
         final PrintStream console = System.out;
-        final CountDownLatch stop = new CountDownLatch(1);
-        final Thread hook = new Thread(stop::countDown, "toolace-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
         final long started = System.nanoTime();
         if (noExport && target > 0) {
             throw new ParameterException(spec.commandLine(), "--target counts the samples exported: drop --no-export");
         }
-        try (Pipeline pipeline = Pipeline.start(config, new LinkedHashSet<>(stages), Duration.ofMinutes(2));
+        try (ShutdownSignal stop = new ShutdownSignal();
+                Pipeline pipeline = Pipeline.start(config, new LinkedHashSet<>(stages), Duration.ofMinutes(2));
                 SampleExporter exporter = noExport ? null : new SampleExporter(pipeline.clientConfig(),
                         pipeline.topics().verified, out, ToolSamples::toToolAceLine)) {
             if (exporter != null) {
@@ -113,7 +109,7 @@ public final class RunCommand implements Callable<Integer> {
             console.printf("toolace-stream running stages %s: kafka %s, data %s%s%n", stages,
                     pipeline.bootstrapServers(), config.dataDir(), noExport ? "" : ", verified samples to " + out);
             final Progress progress = new Progress(exporter);
-            while (!stop.await(progressEvery.toMillis(), TimeUnit.MILLISECONDS)) {
+            while (!stop.await(progressEvery)) {
                 console.println(progress.line());
                 if (pipeline.failure() != null) {
                     console.println("stopping: " + DeadLetters.describe(pipeline.failure()));
@@ -125,12 +121,6 @@ public final class RunCommand implements Callable<Integer> {
             }
             console.println(progress.line());
             printSummary(console, progress.verified(), (System.nanoTime() - started) / 1e9);
-        } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (final IllegalStateException shuttingDown) {
-                // The JVM is already stopping because of Ctrl-C: the hook has run, nothing to remove.
-            }
         }
         return 0;
     }

@@ -34,8 +34,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class Planner implements Processor<String, Object, String, DialogDraft> {
 
-    /** A dialog needs a few APIs to choose distractors from; planning waits until the pool has them. */
-    static final int MIN_POOL = 8;
+    /**
+     * Planning waits for this many APIs in the task's pool partition, so the first dialogs of a fresh
+     * run do not all come from the first domain that evolution reached.
+     */
+    static final int MIN_POOL = 64;
     /** Drafts planned per punctuation at most, so one transaction stays small. */
     private static final int MAX_PER_PUNCTUATION = 500;
     private static final String PLANNED = "planned";
@@ -53,8 +56,11 @@ final class Planner implements Processor<String, Object, String, DialogDraft> {
     private ProcessorContext<String, DialogDraft> context;
     private KeyValueStore<String, ApiDefinition> pool;
     private KeyValueStore<String, Long> counters;
-    private final List<String> apiIds = new ArrayList<>();
+    private int indexed;
     private final Map<String, List<String>> bySubdomain = new HashMap<>();
+    /** Sub-domain keys per domain, so a dialog's domain is drawn uniformly over domains, not APIs. */
+    private final Map<String, List<String>> subdomainsByDomain = new HashMap<>();
+    private final List<String> domains = new ArrayList<>();
     private int partition;
     private long budget;
     private long limit;
@@ -106,9 +112,15 @@ final class Planner implements Processor<String, Object, String, DialogDraft> {
     }
 
     private void index(final ApiDefinition api) {
-        apiIds.add(api.getId());
-        bySubdomain.computeIfAbsent(api.getDomain() + "/" + api.getSubdomain(), k -> new ArrayList<>())
-                .add(api.getId());
+        indexed++;
+        final String subdomain = api.getDomain() + "/" + api.getSubdomain();
+        bySubdomain.computeIfAbsent(subdomain, k -> {
+            subdomainsByDomain.computeIfAbsent(api.getDomain(), d -> {
+                domains.add(d);
+                return new ArrayList<>();
+            }).add(k);
+            return new ArrayList<>();
+        }).add(api.getId());
     }
 
     private long count(final String key) {
@@ -117,7 +129,7 @@ final class Planner implements Processor<String, Object, String, DialogDraft> {
     }
 
     private void plan(final long now) {
-        if (apiIds.size() < MIN_POOL) {
+        if (indexed < MIN_POOL) {
             return;
         }
         long planned = count(PLANNED);
@@ -189,9 +201,19 @@ final class Planner implements Processor<String, Object, String, DialogDraft> {
      * The APIs the dialog is about, then distractors up to a random tool count. Dependent and parallel
      * dialogs take related APIs from one sub-domain, so one call's result can feed another.
      */
+    /**
+     * An API drawn domain first, then sub-domain, then API: the evolution order makes some domains
+     * far larger for a while, and a uniform draw over APIs would mirror that skew in the dataset.
+     */
+    private String balancedPick(final SplittableRandom rnd) {
+        final List<String> subdomains = subdomainsByDomain.get(domains.get(rnd.nextInt(domains.size())));
+        final List<String> apis = bySubdomain.get(subdomains.get(rnd.nextInt(subdomains.size())));
+        return apis.get(rnd.nextInt(apis.size()));
+    }
+
     private List<ApiDefinition> pickTools(final DialogType type, final SplittableRandom rnd) {
         final Set<String> chosen = new LinkedHashSet<>();
-        final String first = apiIds.get(rnd.nextInt(apiIds.size()));
+        final String first = balancedPick(rnd);
         chosen.add(first);
         if (type == DialogType.DEPENDENT || type == DialogType.PARALLEL) {
             final ApiDefinition anchor = pool.get(first);
@@ -203,7 +225,7 @@ final class Planner implements Processor<String, Object, String, DialogDraft> {
         }
         final int total = Math.max(chosen.size(), 1 + rnd.nextInt(config.maxToolsPerDialog()));
         for (int tries = 0; chosen.size() < total && tries < 4 * total; tries++) {
-            chosen.add(apiIds.get(rnd.nextInt(apiIds.size())));
+            chosen.add(balancedPick(rnd));
         }
         final List<ApiDefinition> tools = new ArrayList<>(chosen.size());
         for (final String apiId : chosen) {

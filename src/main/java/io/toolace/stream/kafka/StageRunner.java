@@ -26,6 +26,7 @@ public final class StageRunner implements AutoCloseable {
     private final Stage stage;
     private final KafkaStreams streams;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final CountDownLatch settled = new CountDownLatch(1);
 
     public StageRunner(final Stage stage, final PipelineConfig config, final String bootstrapServers,
             final String dlqTopic) {
@@ -54,6 +55,7 @@ public final class StageRunner implements AutoCloseable {
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, dlqTopic);
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.class);
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.class);
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
         props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
@@ -72,21 +74,27 @@ public final class StageRunner implements AutoCloseable {
         return streams;
     }
 
-    /** Starts and waits until RUNNING; throws with the reason if it fails or times out first. */
-    public void start(final Duration timeout) throws InterruptedException {
-        final CountDownLatch running = new CountDownLatch(1);
+    /** Starts the stage without waiting; {@link #awaitRunning} waits. */
+    public void start() {
         streams.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.RUNNING || now == KafkaStreams.State.ERROR
                     || now == KafkaStreams.State.PENDING_SHUTDOWN) {
-                running.countDown();
+                settled.countDown();
             }
         });
         streams.start();
-        if (!running.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+    }
+
+    /**
+     * Waits until RUNNING (state restored, tasks assigned); throws with the reason if it fails or
+     * times out first.
+     */
+    public void awaitRunning(final Duration timeout) throws InterruptedException {
+        if (!settled.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new IllegalStateException("stage " + stage.name() + " not RUNNING after " + timeout
                     + " (state " + streams.state() + ")");
         }
-        if (streams.state() != KafkaStreams.State.RUNNING && streams.state() != KafkaStreams.State.REBALANCING) {
+        if (!healthy()) {
             throw new IllegalStateException("stage " + stage.name() + " failed to start: "
                     + (failure.get() == null ? streams.state() : DeadLetters.describe(failure.get())));
         }
