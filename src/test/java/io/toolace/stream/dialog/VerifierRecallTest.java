@@ -3,36 +3,23 @@ package io.toolace.stream.dialog;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.toolace.stream.dlv.VerifierRuleLayer;
-import io.toolace.stream.format.ContentHash;
 import io.toolace.stream.kafka.PipelineConfig;
 import io.toolace.stream.kafka.registry.TrustedClasses;
 import io.toolace.stream.llm.LlmRequests;
-import io.toolace.stream.llm.procedural.ProceduralBackend;
-import io.toolace.stream.llm.procedural.ProceduralSettings;
-import io.toolace.stream.records.Agent;
 import io.toolace.stream.records.AgentTask;
-import io.toolace.stream.records.ApiDefinition;
 import io.toolace.stream.records.DialogDraft;
 import io.toolace.stream.records.DialogType;
 import io.toolace.stream.records.JudgeResult;
-import io.toolace.stream.records.Lineage;
 import io.toolace.stream.records.LlmReply;
-import io.toolace.stream.records.LlmRequest;
 import io.toolace.stream.records.Sample;
-import io.toolace.stream.records.TurnResult;
 import io.toolace.stream.records.Verdict;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
-import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.IntStream;
@@ -56,11 +43,7 @@ class VerifierRecallTest {
     private static final double FAULT_RATE = 0.2;
     private static final long SEED = 20_240_917L;
     private static final int POOL_SIZE = 300;
-    private static final int MAX_TARGET_TURNS = 3;
-    private static final int MAX_TOOLS = 4;
-    private static final int MAX_STEPS = PipelineConfig.builder(java.nio.file.Path.of("unused")).build().maxSteps();
     private static final List<AgentTask> JUDGES = PipelineConfig.ALL_JUDGES.stream().map(AgentTask::valueOf).toList();
-    private static final Map<DialogType, Double> MIX = PipelineConfig.defaultMix();
     private static final String MODEL_PREFIX = "MODEL_";
     private static final String HALLUCINATION = "MODEL_HALLUCINATION";
 
@@ -98,13 +81,12 @@ class VerifierRecallTest {
     @Test
     void theRuleLayerCatchesInjectedFaultsAndTheJudgesCatchHallucinations() {
         final long started = System.nanoTime();
-        final ProceduralBackend backend = new ProceduralBackend(new ProceduralSettings(FAULT_RATE, SEED));
-        final ProceduralPool.Pool pool = ProceduralPool.build(backend, POOL_SIZE, SEED);
+        final ProceduralDialogs dialogs = new ProceduralDialogs(FAULT_RATE, SEED, POOL_SIZE);
+        final ProceduralPool.Pool pool = dialogs.pool();
         final long pooled = System.nanoTime();
-        final Planning planning = new Planning(pool.apis());
         final VerifierRuleLayer rules = new VerifierRuleLayer();
         final List<Outcome> outcomes = IntStream.range(0, DIALOGS).parallel()
-                .mapToObj(seq -> run(planning.compose(seq), backend, rules))
+                .mapToObj(seq -> run(dialogs, dialogs.plan(seq), rules))
                 .toList();
         final long done = System.nanoTime();
 
@@ -148,31 +130,23 @@ class VerifierRecallTest {
     }
 
     /** One dialog through the turn loop and both layers, as the dialog and verification stages take it. */
-    private static Outcome run(final DialogDraft planned, final ProceduralBackend backend, final VerifierRuleLayer rules) {
+    private static Outcome run(final ProceduralDialogs dialogs, final DialogDraft planned, final VerifierRuleLayer rules) {
         final long t0 = System.nanoTime();
-        DialogDraft draft = planned;
-        while (draft.getNext() != Agent.DONE) {
-            if (draft.getStep() >= MAX_STEPS) {
-                return notASample(draft, "DIALOG_STEP_LIMIT after " + draft.getStep() + " steps");
-            }
-            final LlmRequest request = LlmRequests.of(DialogProtocol.taskFor(draft.getNext()), "dialog-replies",
-                    draft.getId(), draft.getStep(), 0, "dialog", draft, 0L);
-            final LlmReply reply = backend.answer(request).join();
-            final String problem = problem(reply, draft);
-            if (problem != null) {
-                return notASample(draft, problem);
-            }
-            draft = TurnReplyProcessor.apply(draft, reply, (TurnResult) reply.getResult());
+        final ProceduralDialogs.Driven driven = dialogs.drive(planned);
+        final DialogDraft draft = driven.draft();
+        if (driven.sample() == null) {
+            return new Outcome(draft.getId(), draft.getDialogType(), draft.getFaults(), null, List.of(), List.of(),
+                    driven.failure());
         }
-        final Sample sample = Samples.fromDraft(draft);
+        final Sample sample = driven.sample();
         final long t1 = System.nanoTime();
         final List<Verdict> ruleVerdicts = rules.check(sample);
         final long t2 = System.nanoTime();
         final List<Verdict> modelVerdicts = new ArrayList<>();
         if (ruleVerdicts.isEmpty()) {
             for (final AgentTask judge : JUDGES) {
-                final LlmReply reply = backend.answer(LlmRequests.of(judge, "verify-replies", sample.getId(), 0, 0,
-                        "verify", sample, 0L)).join();
+                final LlmReply reply = dialogs.backend().answer(LlmRequests.of(judge, "verify-replies", sample.getId(),
+                        0, 0, "verify", sample, 0L)).join();
                 modelVerdicts.add(verdict(judge, reply));
             }
         }
@@ -183,22 +157,6 @@ class VerifierRecallTest {
         STEPS.add(draft.getStep());
         return new Outcome(draft.getId(), draft.getDialogType(), draft.getFaults(), sample.getId(), ruleVerdicts,
                 modelVerdicts, null);
-    }
-
-    private static Outcome notASample(final DialogDraft draft, final String why) {
-        return new Outcome(draft.getId(), draft.getDialogType(), draft.getFaults(), null, List.of(), List.of(), why);
-    }
-
-    /** The turn stage's check of a reply before it applies it (TurnReplyProcessor's private one). */
-    private static String problem(final LlmReply reply, final DialogDraft draft) {
-        if (reply.getError() != null) {
-            return "LLM_ERROR " + reply.getError();
-        }
-        if (!(reply.getResult() instanceof TurnResult)) {
-            return "AGENT_BAD_ANSWER not a turn";
-        }
-        final var role = ((TurnResult) reply.getResult()).getTurn().getRole();
-        return role == DialogProtocol.roleOf(draft.getNext()) ? null : "AGENT_BAD_ANSWER " + role + " turn";
     }
 
     /** The model layer's verdict for one judge reply; the rule id must be the one the judge's task decides. */
@@ -217,100 +175,6 @@ class VerifierRecallTest {
         assertThat(result.getRule()).as("rule of %s's answer", judge).isEqualTo(rule);
         return Verdict.newBuilder().setRule(rule).setLayer(io.toolace.stream.records.Layer.MODEL)
                 .setPassed(result.getPassed()).setTurn(result.getTurn()).setMessage(result.getReason()).build();
-    }
-
-    /**
-     * The planner's choices (Planner.compose: dialog type from the default mix, the related APIs of one
-     * sub-domain for parallel and dependent dialogs, distractors up to 1..4 tools of distinct names, the
-     * ToolACE system prompt), except that the target turn count is uniform over 1..3 so multi-request dialogs are
-     * well represented.
-     */
-    private static final class Planning {
-        private static final List<String> USER_STYLES = List.of(
-                "Write as a busy professional: short and direct.",
-                "Write casually, like a chat with a friend.",
-                "Write formally and politely, giving full context.",
-                "Write tersely, with only the essentials.",
-                "Write in detail, explaining why you need it.");
-
-        private final List<ApiDefinition> apis;
-        private final Map<String, List<ApiDefinition>> bySubdomain = new HashMap<>();
-        private final DialogType[] types = MIX.keySet().stream().sorted().toArray(DialogType[]::new);
-        private final double[] cumulative = new double[types.length];
-
-        Planning(final List<ApiDefinition> apis) {
-            this.apis = apis;
-            for (final ApiDefinition api : apis) {
-                bySubdomain.computeIfAbsent(api.getDomain() + "/" + api.getSubdomain(), k -> new ArrayList<>()).add(api);
-            }
-            double total = 0;
-            for (int i = 0; i < types.length; i++) {
-                total += MIX.get(types[i]);
-                cumulative[i] = total;
-            }
-            for (int i = 0; i < types.length; i++) {
-                cumulative[i] /= total;
-            }
-        }
-
-        DialogDraft compose(final int seq) {
-            final String id = "d0-" + seq;
-            final SplittableRandom rnd = new SplittableRandom(ContentHash.seed(Long.toString(SEED), id));
-            final DialogType type = type(rnd.nextDouble());
-            final List<ApiDefinition> tools = tools(type, rnd);
-            return DialogDraft.newBuilder()
-                    .setId(id)
-                    .setPlannerPartition(0)
-                    .setSeq(seq)
-                    .setDialogType(type)
-                    .setTargetTurns(1 + rnd.nextInt(MAX_TARGET_TURNS))
-                    .setComplexity(rnd.nextDouble())
-                    .setTools(tools)
-                    .setSystem(ToolSamples.systemPrompt(tools))
-                    .setUserInstruction(USER_STYLES.get(rnd.nextInt(USER_STYLES.size())))
-                    .setTurns(List.of())
-                    .setNext(Agent.USER)
-                    .setStep(0)
-                    .setFaults(List.of())
-                    .setLineage(Lineage.newBuilder()
-                            .setPoolGeneration(tools.stream().mapToLong(ApiDefinition::getGeneration).max().orElse(0))
-                            .setPromptVersion(LlmRequests.PROMPT_VERSION)
-                            .setAgents(Map.of())
-                            .setSeedIds(List.of())
-                            .setCreatedAtMs(0L)
-                            .build())
-                    .build();
-        }
-
-        private DialogType type(final double u) {
-            for (int i = 0; i < types.length; i++) {
-                if (u < cumulative[i]) {
-                    return types[i];
-                }
-            }
-            return types[types.length - 1];
-        }
-
-        private List<ApiDefinition> tools(final DialogType type, final SplittableRandom rnd) {
-            final Map<String, ApiDefinition> chosen = new LinkedHashMap<>();
-            final ApiDefinition first = apis.get(rnd.nextInt(apis.size()));
-            chosen.put(first.getName(), first);
-            if (type == DialogType.DEPENDENT || type == DialogType.PARALLEL) {
-                final List<ApiDefinition> related = bySubdomain.get(first.getDomain() + "/" + first.getSubdomain());
-                for (int tries = 0; tries < 4 && chosen.size() < 2 && related.size() > 1; tries++) {
-                    final ApiDefinition api = related.get(rnd.nextInt(related.size()));
-                    chosen.putIfAbsent(api.getName(), api);
-                }
-            }
-            final int total = Math.max(chosen.size(), 1 + rnd.nextInt(MAX_TOOLS));
-            for (int tries = 0; chosen.size() < total && tries < 4 * total; tries++) {
-                final ApiDefinition api = apis.get(rnd.nextInt(apis.size()));
-                chosen.putIfAbsent(api.getName(), api);
-            }
-            final List<ApiDefinition> tools = new ArrayList<>(chosen.values());
-            Collections.shuffle(tools, new Random(rnd.nextLong()));
-            return tools;
-        }
     }
 
     /** The counts per label and for clean samples, and the table printed to stdout. */
