@@ -236,8 +236,9 @@ public class RuleLayerBenchmark {
 
     /**
      * A BFCL entry as an OpenAI record: the first question's messages, then an assistant turn calling
-     * the ground truth with the first possible value of each argument ({@code ""} means "may be left
-     * out", so it is skipped), and the functions as tools.
+     * the ground truth with the first possible value of each argument ({@link #resolve}), and the
+     * functions as tools. BFCL's Java and JavaScript answers are source expressions in strings
+     * ({@code "durations"} for an array argument), which the verifier rightly calls type mismatches.
      */
     static ObjectNode toOpenAi(final JsonNode entry, final JsonNode answer) {
         final JsonNodeFactory json = JsonNodeFactory.instance;
@@ -253,16 +254,7 @@ public class RuleLayerBenchmark {
         for (final JsonNode truth : answer.path("ground_truth")) {
             for (final Iterator<Map.Entry<String, JsonNode>> it = truth.fields(); it.hasNext(); ) {
                 final Map.Entry<String, JsonNode> function = it.next();
-                final ObjectNode arguments = json.objectNode();
-                for (final Iterator<Map.Entry<String, JsonNode>> args = function.getValue().fields(); args.hasNext(); ) {
-                    final Map.Entry<String, JsonNode> argument = args.next();
-                    for (final JsonNode value : argument.getValue()) {
-                        if (!(value.isTextual() && value.textValue().isEmpty())) {
-                            arguments.set(argument.getKey(), value);
-                            break;
-                        }
-                    }
-                }
+                final JsonNode arguments = resolve(function.getValue());
                 final ObjectNode call = calls.addObject();
                 call.put("id", "call_" + k++);
                 call.put("type", "function");
@@ -274,6 +266,33 @@ public class RuleLayerBenchmark {
             tools.addObject().put("type", "function").set("function", function);
         }
         return record;
+    }
+
+    /**
+     * BFCL lists the possible values of each argument, and inside a dict value again per key: the
+     * first possible value, with the dicts in it resolved the same way; {@code ""} and {@code null}
+     * mean "may be left out".
+     */
+    private static JsonNode resolve(final JsonNode value) {
+        if (value.isObject()) {
+            final ObjectNode resolved = JsonNodeFactory.instance.objectNode();
+            for (final Iterator<Map.Entry<String, JsonNode>> fields = value.fields(); fields.hasNext(); ) {
+                final Map.Entry<String, JsonNode> field = fields.next();
+                for (final JsonNode option : field.getValue()) {
+                    if (!option.isNull() && !(option.isTextual() && option.textValue().isEmpty())) {
+                        resolved.set(field.getKey(), resolve(option));
+                        break;
+                    }
+                }
+            }
+            return resolved;
+        }
+        if (value.isArray()) {
+            final ArrayNode resolved = JsonNodeFactory.instance.arrayNode(value.size());
+            value.forEach(item -> resolved.add(item.isObject() ? resolve(item) : item));
+            return resolved;
+        }
+        return value;
     }
 
     private static List<String> readLines(final Path file) {
