@@ -14,11 +14,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.SplittableRandom;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -198,10 +197,6 @@ final class Planner implements Processor<String, Object, String, DialogDraft> {
     }
 
     /**
-     * The APIs the dialog is about, then distractors up to a random tool count. Dependent and parallel
-     * dialogs take related APIs from one sub-domain, so one call's result can feed another.
-     */
-    /**
      * An API drawn domain first, then sub-domain, then API: the evolution order makes some domains
      * far larger for a while, and a uniform draw over APIs would mirror that skew in the dataset.
      */
@@ -211,26 +206,30 @@ final class Planner implements Processor<String, Object, String, DialogDraft> {
         return apis.get(rnd.nextInt(apis.size()));
     }
 
+    /**
+     * The APIs the dialog is about, then distractors up to a random tool count. Dependent and parallel
+     * dialogs take related APIs from one sub-domain, so one call's result can feed another. Tool names
+     * are distinct: the pool admits APIs by signature, so it may hold two of one name (two APIs made for
+     * one functionality), and a tool list that declares a name twice fails {@code API_DUPLICATE_NAME}.
+     */
     private List<ApiDefinition> pickTools(final DialogType type, final SplittableRandom rnd) {
-        final Set<String> chosen = new LinkedHashSet<>();
-        final String first = balancedPick(rnd);
-        chosen.add(first);
+        final Map<String, ApiDefinition> chosen = new LinkedHashMap<>();
+        final ApiDefinition first = pool.get(balancedPick(rnd));
+        chosen.put(first.getName(), first);
         if (type == DialogType.DEPENDENT || type == DialogType.PARALLEL) {
-            final ApiDefinition anchor = pool.get(first);
             final List<String> related = bySubdomain.getOrDefault(
-                    anchor.getDomain() + "/" + anchor.getSubdomain(), List.of());
+                    first.getDomain() + "/" + first.getSubdomain(), List.of());
             for (int tries = 0; tries < 4 && chosen.size() < 2 && related.size() > 1; tries++) {
-                chosen.add(related.get(rnd.nextInt(related.size())));
+                final ApiDefinition api = pool.get(related.get(rnd.nextInt(related.size())));
+                chosen.putIfAbsent(api.getName(), api);
             }
         }
         final int total = Math.max(chosen.size(), 1 + rnd.nextInt(config.maxToolsPerDialog()));
         for (int tries = 0; chosen.size() < total && tries < 4 * total; tries++) {
-            chosen.add(balancedPick(rnd));
+            final ApiDefinition api = pool.get(balancedPick(rnd));
+            chosen.putIfAbsent(api.getName(), api);
         }
-        final List<ApiDefinition> tools = new ArrayList<>(chosen.size());
-        for (final String apiId : chosen) {
-            tools.add(pool.get(apiId));
-        }
+        final List<ApiDefinition> tools = new ArrayList<>(chosen.values());
         Collections.shuffle(tools, new Random(rnd.nextLong()));
         return tools;
     }

@@ -6,8 +6,10 @@ import io.toolace.stream.format.Role;
 import io.toolace.stream.format.ToolResult;
 import io.toolace.stream.format.TurnIssue;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -99,36 +101,54 @@ final class ConsistencyRules {
 
     private static void checkResults(final List<FunctionCall> calls, final List<ToolResult> results, final int turn,
             final Findings findings) {
-        // An empty tool turn is reported as such by the dialog rules.
-        if (results.isEmpty()) {
-            return;
-        }
+        // An empty tool turn is also reported as such by the dialog rules; here it is what it means to the
+        // calls before it, none of which got a result.
         if (results.size() != calls.size()) {
             findings.add(Rule.CONSIST_RESPONSE_COUNT, turn, results.size() + " result" + (results.size() == 1 ? "" : "s")
                     + " for " + calls.size() + " call" + (calls.size() == 1 ? "" : "s"));
         }
-        if (!findings.on(Rule.CONSIST_TOOL_NAME_MISMATCH)) {
+        if (results.isEmpty() || !findings.on(Rule.CONSIST_TOOL_NAME_MISMATCH)) {
             return;
         }
-        final Set<String> called = new LinkedHashSet<>(calls.size() * 2);
+        // How many calls of each name are still unanswered; a result takes one of its name.
+        final Map<String, Integer> open = new LinkedHashMap<>(calls.size() * 2);
         for (final FunctionCall call : calls) {
             if (call.name() == null) {
                 // A nameless call is reported as a missing field; what it answers is unknowable.
                 return;
             }
-            called.add(call.name());
+            open.merge(call.name(), 1, Integer::sum);
         }
+        final Set<String> called = new LinkedHashSet<>(open.keySet());
+        // With as many results as calls, each call needs its own result: two results under one name
+        // leave another call unanswered. With a different count the count rule speaks, and only names
+        // that were never called are a mismatch.
+        final boolean oneEach = results.size() == calls.size();
         List<String> strangers = null;
         for (final ToolResult result : results) {
-            if (result.name() != null && !called.contains(result.name())) {
+            if (result.name() == null) {
+                continue;
+            }
+            final Integer left = open.get(result.name());
+            if (left == null || (oneEach && left == 0)) {
                 if (strangers == null) {
                     strangers = new ArrayList<>(1);
                 }
                 strangers.add(result.name());
+            } else if (left > 0) {
+                open.put(result.name(), left - 1);
             }
         }
         if (strangers != null) {
-            findings.add(Rule.CONSIST_TOOL_NAME_MISMATCH, turn, "results for " + quote(strangers) + " answer no call; called: " + quote(called));
+            final List<String> unanswered = new ArrayList<>();
+            open.forEach((name, left) -> {
+                if (left > 0) {
+                    unanswered.add(name);
+                }
+            });
+            findings.add(Rule.CONSIST_TOOL_NAME_MISMATCH, turn, "results for " + quote(strangers) + " answer no call"
+                    + (oneEach && !unanswered.isEmpty() ? " (unanswered: " + quote(unanswered) + ")" : "")
+                    + "; called: " + quote(called));
         }
     }
 
