@@ -8,11 +8,14 @@ import io.toolace.stream.records.ApiDefinition;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
@@ -184,6 +187,7 @@ class PoolStageTest {
         final List<ApiDefinition> buffer = new ArrayList<>();
         final Map<String, Integer> rejectedByRule = new HashMap<>();
         final List<ApiDefinition> pooled = new ArrayList<>();
+        final List<ApiDefinition> nearDuplicates = new ArrayList<>();
         final int total = 5_000;
         int offered = 0;
         int adapted = 0;
@@ -206,6 +210,9 @@ class PoolStageTest {
                 }
             }
             for (final ApiDefinition api : rejected.readValuesToList()) {
+                if (api.getRejection().startsWith("API_NEAR_DUPLICATE")) {
+                    nearDuplicates.add(api);
+                }
                 rejectedByRule.merge(api.getRejection().substring(0, api.getRejection().indexOf(':')), 1, Integer::sum);
             }
         }
@@ -213,7 +220,17 @@ class PoolStageTest {
 
         final int near = rejectedByRule.getOrDefault("API_NEAR_DUPLICATE", 0);
         final int exact = rejectedByRule.getOrDefault("API_DUPLICATE_SIGNATURE", 0);
-        final long missedAcrossBlocks = nearDuplicatePairsAcrossBlocks(pooled);
+        final long missedAcrossBlocks = nearDuplicatePairs(pooled).stream()
+                .filter(p -> !NearDuplicates.block(pooled.get(p[0])).equals(NearDuplicates.block(pooled.get(p[1]))))
+                .count();
+        // the pair search finds what the stage found: each near duplicate it rejected pairs with a pooled API
+        final List<ApiDefinition> withRejected = new ArrayList<>(pooled);
+        withRejected.addAll(nearDuplicates);
+        final Set<Integer> paired = new HashSet<>();
+        nearDuplicatePairs(withRejected).forEach(p -> paired.add(p[1]));
+        for (int i = pooled.size(); i < withRejected.size(); i++) {
+            assertThat(paired).as("near duplicate %s", withRejected.get(i).getName()).contains(i);
+        }
         System.out.printf("pool stage on %d procedural candidates: %d pooled, %d near duplicates (%.2f%%), "
                         + "%d exact duplicates (%.2f%%), other rejections %s; %d near-duplicate pairs across blocks; "
                         + "%.1f s on the test driver%n", total, pooled.size(), near, 100.0 * near / total, exact,
@@ -225,17 +242,37 @@ class PoolStageTest {
         assertThat(missedAcrossBlocks).isZero();
     }
 
-    /** Pairs of pooled APIs of different blocks at or above the default threshold. */
-    private static long nearDuplicatePairsAcrossBlocks(final List<ApiDefinition> pooled) {
+    /**
+     * Pairs of APIs at or above the default threshold, found without comparing all pairs: at 0.9 the
+     * name Jaccard must be at least 1 - 0.1 / 0.35 (the other two parts give at most 0.65), so two such
+     * names share one of their rarest few tokens (prefix filtering).
+     */
+    private static List<int[]> nearDuplicatePairs(final List<ApiDefinition> pooled) {
+        final double threshold = PoolStage.DEFAULT_NEAR_DUPLICATE_THRESHOLD;
         final List<NearDuplicates.Entry> entries = pooled.stream().map(api -> NearDuplicates.Entry.of(api, 0)).toList();
-        final List<String> blocks = pooled.stream().map(NearDuplicates::block).toList();
-        long pairs = 0;
-        for (int i = 0; i < entries.size(); i++) {
-            for (int j = i + 1; j < entries.size(); j++) {
-                if (!blocks.get(i).equals(blocks.get(j))
-                        && entries.get(i).similarity(entries.get(j)) >= PoolStage.DEFAULT_NEAR_DUPLICATE_THRESHOLD) {
-                    pairs++;
+        final List<List<String>> names = pooled.stream()
+                .map(api -> List.copyOf(ApiSignature.tokens(api.getName()))).toList();
+        final Map<String, Integer> frequency = new HashMap<>();
+        names.forEach(tokens -> tokens.forEach(t -> frequency.merge(t, 1, Integer::sum)));
+        final double nameWeight = ApiSignature.similarity(
+                new ApiSignature.Fingerprint(Set.of("x"), Set.of(), Set.of()),
+                new ApiSignature.Fingerprint(Set.of("x"), Set.of("y"), Set.of("z")));
+        final double minNameJaccard = 1 - (1 - threshold) / nameWeight;
+        final Map<String, List<Integer>> index = new HashMap<>();
+        final Set<Long> seen = new HashSet<>();
+        final List<int[]> pairs = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            final List<String> rarestFirst = new ArrayList<>(names.get(i));
+            rarestFirst.sort(Comparator.<String>comparingInt(frequency::get).thenComparing(t -> t));
+            final int prefix = rarestFirst.size() - (int) Math.ceil(minNameJaccard * rarestFirst.size()) + 1;
+            for (final String token : rarestFirst.subList(0, Math.min(prefix, rarestFirst.size()))) {
+                final List<Integer> earlier = index.computeIfAbsent(token, t -> new ArrayList<>());
+                for (final int j : earlier) {
+                    if (seen.add((long) j * names.size() + i) && entries.get(i).similarity(entries.get(j)) >= threshold) {
+                        pairs.add(new int[] {j, i});
+                    }
                 }
+                earlier.add(i);
             }
         }
         return pairs;
