@@ -52,6 +52,7 @@ class PoolCommandTest {
             // Then it prints the figures, and they agree with each other and with the topic
             assertThat(exit).isZero();
             final String text = out.toString();
+            System.out.print(text);
             final JsonNode report = JSON.readTree(json.toFile());
             final long size = report.get("size").asLong();
             assertThat(size).isBetween(before, after);
