@@ -163,7 +163,7 @@ public final class Pipeline implements AutoCloseable {
             stages.add(new EvolutionStage(topics, config));
         }
         if (selected.contains("pool")) {
-            stages.add(new PoolStage(topics, new VerifierApiCheck()));
+            stages.add(new PoolStage(topics, new VerifierApiCheck(), config.nearDuplicateThreshold()));
         }
         if (selected.contains("planner")) {
             stages.add(new PlannerStage(topics, config));

@@ -68,6 +68,10 @@ public final class RunCommand implements Callable<Integer> {
             description = "Evolution depth of the API pool (default: ${DEFAULT-VALUE}).")
     int maxGeneration;
 
+    @Option(names = "--near-duplicate-threshold", defaultValue = "0.9",
+            description = "Similarity to a pooled API of the same sub-domain at which the pool rejects a candidate, in (0, 1] (default: ${DEFAULT-VALUE}).")
+    double nearDuplicateThreshold;
+
     @Option(names = "--concurrency", defaultValue = "64",
             description = "LLM requests the gateway keeps in flight (default: ${DEFAULT-VALUE}).")
     int concurrency;
@@ -92,6 +96,7 @@ public final class RunCommand implements Callable<Integer> {
                 .maxInFlightDialogs(maxInFlight)
                 .planLimit(planLimit)
                 .maxGeneration(maxGeneration)
+                .nearDuplicateThreshold(nearDuplicateThreshold)
                 .gatewayConcurrency(concurrency)
                 .build();
         final PrintStream console = System.out;

@@ -8,7 +8,15 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-/** Admits a candidate to the pool once: valid by the API rules and new by normalised signature. */
+/**
+ * The pool's first pass: a candidate must be valid by the API rules and new by normalised signature.
+ * It forwards every candidate, a rejected one with {@code rejection} set (keyed by API id), a passing
+ * one with {@code rejection} cleared for the near-duplicate pass.
+ *
+ * <p>A passing candidate's signature is remembered at once, before the near-duplicate pass decides,
+ * since that pass runs in another task: a later copy of a candidate that was then rejected as a near
+ * duplicate is rejected here too, as it should be (it is as near to the pooled API as the first copy).
+ */
 final class ApiCheckProcessor implements Processor<String, ApiDefinition, String, ApiDefinition> {
 
     private final ApiCheck check;
@@ -38,18 +46,19 @@ final class ApiCheckProcessor implements Processor<String, ApiDefinition, String
         }
         final String existing = signatures.get(api.getId());
         if (existing != null) {
-            reject(record, api, "API_DUPLICATE_SIGNATURE: same normalised signature as pooled API '" + existing + "'");
+            reject(record, api, "API_DUPLICATE_SIGNATURE: same normalised signature as earlier API '" + existing + "'");
             return;
         }
         signatures.put(api.getId(), api.getName());
-        Metrics.counter("toolace.pool.admitted").increment();
-        context.forward(record.withKey(api.getId()).withValue(api), PoolStage.POOL_SINK);
+        final ApiDefinition passed = api.getRejection() == null ? api
+                : ApiDefinition.newBuilder(api).setRejection(null).build();
+        context.forward(record.withKey(api.getId()).withValue(passed));
     }
 
     private void reject(final Record<String, ApiDefinition> record, final ApiDefinition api, final String reason) {
         Metrics.counter("toolace.pool.rejected", "rule", reason.substring(0, Math.max(0, reason.indexOf(':'))))
                 .increment();
-        context.forward(record.withValue(ApiDefinition.newBuilder(api).setRejection(reason).build()),
-                PoolStage.REJECTED_SINK);
+        context.forward(record.withKey(api.getId())
+                .withValue(ApiDefinition.newBuilder(api).setRejection(reason).build()));
     }
 }

@@ -29,6 +29,8 @@ import java.util.Objects;
  * @param maxGeneration evolution depth: each pooled API below it is evolved into one more
  * @param judges model-layer judges every rule-passing sample must pass
  * @param gatewayConcurrency LLM requests the gateway keeps in flight
+ * @param nearDuplicateThreshold similarity to a pooled API of the same sub-domain at or above which the pool
+ *     rejects a candidate as a near duplicate, in (0, 1]
  */
 public record PipelineConfig(
         String bootstrapServers,
@@ -48,7 +50,8 @@ public record PipelineConfig(
         int maxSteps,
         int maxGeneration,
         List<String> judges,
-        int gatewayConcurrency) {
+        int gatewayConcurrency,
+        double nearDuplicateThreshold) {
 
     public static final List<String> ALL_JUDGES = List.of(
             "JUDGE_HALLUCINATION", "JUDGE_CONSISTENCY", "JUDGE_TOOL_RESPONSE", "JUDGE_REPETITIVE");
@@ -64,6 +67,9 @@ public record PipelineConfig(
         }
         if (maxTargetTurns < 1 || maxToolsPerDialog < 1) {
             throw new IllegalArgumentException("maxTargetTurns and maxToolsPerDialog must be at least 1");
+        }
+        if (!(nearDuplicateThreshold > 0 && nearDuplicateThreshold <= 1)) {
+            throw new IllegalArgumentException("nearDuplicateThreshold must be in (0, 1], got " + nearDuplicateThreshold);
         }
         clientProperties = Map.copyOf(clientProperties);
         dialogMix = Map.copyOf(dialogMix);
@@ -107,6 +113,7 @@ public record PipelineConfig(
         b.maxGeneration = maxGeneration;
         b.judges = judges;
         b.gatewayConcurrency = gatewayConcurrency;
+        b.nearDuplicateThreshold = nearDuplicateThreshold;
         return b;
     }
 
@@ -138,6 +145,7 @@ public record PipelineConfig(
         private int maxGeneration = 8;
         private List<String> judges = ALL_JUDGES;
         private int gatewayConcurrency = 64;
+        private double nearDuplicateThreshold = 0.9;
 
         private Builder(final Path dataDir) {
             this.dataDir = dataDir;
@@ -160,11 +168,12 @@ public record PipelineConfig(
         public Builder maxGeneration(final int v) { maxGeneration = v; return this; }
         public Builder judges(final List<String> v) { judges = v; return this; }
         public Builder gatewayConcurrency(final int v) { gatewayConcurrency = v; return this; }
+        public Builder nearDuplicateThreshold(final double v) { nearDuplicateThreshold = v; return this; }
 
         public PipelineConfig build() {
             return new PipelineConfig(bootstrapServers, registryUrl, dataDir, topicPrefix, partitions, replication,
                     clientProperties, faultRate, seed, maxInFlightDialogs, planLimit, dialogMix, maxTargetTurns,
-                    maxToolsPerDialog, maxSteps, maxGeneration, judges, gatewayConcurrency);
+                    maxToolsPerDialog, maxSteps, maxGeneration, judges, gatewayConcurrency, nearDuplicateThreshold);
         }
     }
 }
