@@ -213,8 +213,9 @@ public final class SeedCommand implements Callable<Integer> {
                         throw fatal;
                     } catch (final KafkaException e) {
                         producer.abortTransaction();
-                        err.println("seed: " + file.file() + ": not written: " + e.getMessage()
-                                + (e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")"));
+                        // A failed send surfaces at commit as "in an error state"; the cause says why.
+                        err.println("seed: " + file.file() + ": not written: "
+                                + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()));
                         tally.failed++;
                         continue;
                     }

@@ -4,12 +4,14 @@ import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -28,7 +30,8 @@ import java.util.regex.PatternSyntaxException;
  *
  * <ul>
  *   <li>{@code $ref}s to {@code #/components/...} or {@code #/definitions/...} are inlined up to
- *       {@link #MAX_REF_DEPTH} references deep and {@link #NODE_BUDGET} schema nodes per walk; a
+ *       {@link #MAX_REF_DEPTH} references deep and {@link #NODE_BUDGET} schema nodes per walk
+ *       (past half of it, only two references deep); a
  *       reference back into itself (a tree of categories) or past the limits becomes a stub
  *       {@code {"type": "object", "description": "Category (recursive, not expanded)"}}. External
  *       references are not followed.
@@ -43,8 +46,15 @@ final class OpenApiSchemas {
 
     /** References inlined within one another before a stub stands in. */
     static final int MAX_REF_DEPTH = 6;
-    /** Schema nodes one walk (the parameters, or the response, of one operation) may produce. */
-    static final int NODE_BUDGET = 1_500;
+    /**
+     * Schema nodes one walk (the parameters, or the response, of one operation) may produce: a tool
+     * definition is read by a model in every prompt, and real specs (payment, cloud) reference
+     * widely enough to inline to megabytes.
+     */
+    static final int NODE_BUDGET = 250;
+    /** Below this share of the budget, references are inlined only near the top. */
+    private static final int LOW_BUDGET = NODE_BUDGET / 2;
+    private static final int REF_DEPTH_ON_LOW_BUDGET = 2;
     /** Nesting of inline schemas, references aside. */
     private static final int MAX_NESTING = 32;
     private static final int MAX_DESCRIPTION = 300;
@@ -61,6 +71,7 @@ final class OpenApiSchemas {
     private final JsonNode root;
     private final List<String> warnings;
     private final Set<String> warned = new HashSet<>();
+    private final Map<String, JsonNode> targets = new HashMap<>();
 
     OpenApiSchemas(final JsonNode root, final List<String> warnings) {
         this.root = root;
@@ -109,6 +120,17 @@ final class OpenApiSchemas {
     }
 
     private JsonNode target(final String ref) {
+        // Specs reference a few schemas many times; a miss is cached as a missing node.
+        final JsonNode cached = targets.computeIfAbsent(ref, this::lookUp);
+        return cached.isMissingNode() ? null : cached;
+    }
+
+    private JsonNode lookUp(final String ref) {
+        final JsonNode found = find(ref);
+        return found == null ? MissingNode.getInstance() : found;
+    }
+
+    private JsonNode find(final String ref) {
         if (!ref.startsWith("#")) {
             warn("external $ref '" + ref + "' is not followed");
             return null;
@@ -202,7 +224,8 @@ final class OpenApiSchemas {
             if (refs.contains(ref)) {
                 return stub(target, name, "recursive, not expanded");
             }
-            if (refs.size() >= MAX_REF_DEPTH || budget <= 0) {
+            // Past half the budget only shallow references expand, so later properties are not all stubs.
+            if (refs.size() >= MAX_REF_DEPTH || budget <= 0 || (budget < LOW_BUDGET && refs.size() >= REF_DEPTH_ON_LOW_BUDGET)) {
                 return stub(target, name, "not expanded");
             }
             refs.push(ref);

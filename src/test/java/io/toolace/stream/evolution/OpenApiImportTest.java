@@ -278,6 +278,45 @@ class OpenApiImportTest {
         assertThat(ApiRules.check(ToolSamples.toolSpec(deep))).isEmpty();
     }
 
+    @Test
+    void aWidelyReferencingSpecStaysWithinTheNodeBudget() {
+        // Given 40 schemas that each reference five others (cycles included), as payment APIs do
+        final StringBuilder schemas = new StringBuilder();
+        for (int i = 0; i < 40; i++) {
+            schemas.append(i == 0 ? "" : ",").append("\"S").append(i).append("\": {\"type\": \"object\", \"properties\": {")
+                    .append("\"id\": {\"type\": \"string\"}");
+            for (int j = 1; j <= 5; j++) {
+                schemas.append(", \"r").append(j).append("\": {\"$ref\": \"#/components/schemas/S").append((i * 7 + j * 3) % 40).append("\"}");
+            }
+            schemas.append("}}");
+        }
+        final String spec = "{\"openapi\": \"3.0.0\", \"info\": {\"title\": \"Wide\", \"version\": \"1\"}, \"paths\": {\"/s\": {\"post\": {"
+                + "\"operationId\": \"wide\", \"requestBody\": {\"content\": {\"application/json\": {\"schema\": {\"$ref\": \"#/components/schemas/S0\"}}}},"
+                + "\"responses\": {\"200\": {\"description\": \"ok\", \"content\": {\"application/json\": {\"schema\": {\"$ref\": \"#/components/schemas/S1\"}}}}}}}},"
+                + "\"components\": {\"schemas\": {" + schemas + "}}}";
+
+        // When it is imported
+        final ApiDefinition wide = imported(OpenApiImport.read(spec, "wide.json")).apis().get(0);
+
+        // Then the inlined schemas stop at the budget (5^6 nodes otherwise), every top-level property expanded
+        final JsonNode parameters = json(wide.getParameters());
+        assertThat(countSchemas(parameters)).isLessThanOrEqualTo(OpenApiSchemas.NODE_BUDGET * 6);
+        assertThat(countSchemas(json(wide.getResponse()))).isLessThanOrEqualTo(OpenApiSchemas.NODE_BUDGET * 6);
+        assertThat(names(parameters.get("properties"))).containsExactly("id", "r1", "r2", "r3", "r4", "r5");
+        for (int j = 1; j <= 5; j++) {
+            assertThat(parameters.at("/properties/r" + j + "/properties").isObject()).as("r%d expanded", j).isTrue();
+        }
+        assertThat(ApiRules.check(ToolSamples.toolSpec(wide))).isEmpty();
+    }
+
+    private static int countSchemas(final JsonNode schema) {
+        int count = 1;
+        for (final JsonNode property : schema.path("properties")) {
+            count += countSchemas(property);
+        }
+        return count;
+    }
+
     // ---------------------------------------------------------------- helpers
 
     static Path resource(final String name) {
