@@ -14,8 +14,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * one with {@code rejection} cleared for the near-duplicate pass.
  *
  * <p>A passing candidate's signature is remembered at once, before the near-duplicate pass decides,
- * since that pass runs in another task: a later copy of a candidate that was then rejected as a near
- * duplicate is rejected here too, as it should be (it is as near to the pooled API as the first copy).
+ * since that pass runs in another task: a later candidate with the signature of one that pass then
+ * rejected is rejected here, as a signature already judged (the message names the earlier API).
  */
 final class ApiCheckProcessor implements Processor<String, ApiDefinition, String, ApiDefinition> {
 

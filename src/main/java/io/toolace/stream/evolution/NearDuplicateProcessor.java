@@ -71,7 +71,7 @@ final class NearDuplicateProcessor implements Processor<String, ApiDefinition, S
         double best = -1;
         NearDuplicates.Entry closest = null;
         for (final NearDuplicates.Entry pooled : block.ring) {
-            if (pooled == null) {
+            if (pooled == null || candidate.similarityBound(pooled) < threshold) {
                 continue;
             }
             final double similarity = candidate.similarity(pooled);
