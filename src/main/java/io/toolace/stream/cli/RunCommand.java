@@ -72,6 +72,10 @@ public final class RunCommand implements Callable<Integer> {
             description = "Similarity to a pooled API of the same sub-domain at which the pool rejects a candidate, in (0, 1] (default: ${DEFAULT-VALUE}).")
     double nearDuplicateThreshold;
 
+    @Option(names = "--judge-votes", defaultValue = "1",
+            description = "Answers asked of each model-layer judge, odd; the majority decides (default: ${DEFAULT-VALUE}).")
+    int judgeVotes;
+
     @Option(names = "--concurrency", defaultValue = "64",
             description = "LLM requests the gateway keeps in flight (default: ${DEFAULT-VALUE}).")
     int concurrency;
@@ -97,6 +101,7 @@ public final class RunCommand implements Callable<Integer> {
                 .planLimit(planLimit)
                 .maxGeneration(maxGeneration)
                 .nearDuplicateThreshold(nearDuplicateThreshold)
+                .judgeVotes(judgeVotes)
                 .gatewayConcurrency(concurrency)
                 .build();
         final PrintStream console = System.out;

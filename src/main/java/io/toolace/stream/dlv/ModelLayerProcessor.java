@@ -9,15 +9,18 @@ import io.toolace.stream.records.Layer;
 import io.toolace.stream.records.LlmReply;
 import io.toolace.stream.records.Sample;
 import io.toolace.stream.records.Verdict;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * The second layer: collects one verdict per judge (a reply the gateway delivers twice is dropped)
- * and decides once every judge has answered.
+ * The second layer: collects one vote per judge and vote index (a reply the gateway delivers twice is
+ * dropped), and once every vote is in, keeps one verdict per judge, the majority's, then decides.
  */
 final class ModelLayerProcessor implements Processor<String, LlmReply, String, Object> {
 
@@ -45,33 +48,67 @@ final class ModelLayerProcessor implements Processor<String, LlmReply, String, O
         }
         final Sample pending = judging.get(reply.getRequest().getCorrelationId());
         final String rule = ruleOf(reply.getRequest().getTask());
-        if (pending == null || judged(pending, rule)) {
+        final int vote = reply.getRequest().getSampleIndex();
+        if (pending == null || voted(pending, rule, vote)) {
             Metrics.counter("toolace.verify.replies.duplicate").increment();
             return;
         }
-        final Sample judged = Sample.newBuilder(Samples.withVerdicts(pending, List.of(verdict(rule, reply))))
+        final Sample judged = Sample.newBuilder(Samples.withVerdicts(pending, List.of(verdict(rule, vote, reply))))
                 .setLineage(Samples.withAgent(pending.getLineage(), reply))
                 .build();
         final long answered = judged.getVerdicts().stream().filter(v -> v.getLayer() == Layer.MODEL).count();
-        if (answered < config.judges().size()) {
+        if (answered < (long) config.judges().size() * config.judgeVotes()) {
             judging.put(judged.getId(), judged);
             return;
         }
         judging.delete(judged.getId());
-        Decisions.decide(context, record, seen, judged);
+        Decisions.decide(context, record, seen, majority(judged, config.judgeVotes()));
     }
 
-    private static boolean judged(final Sample sample, final String rule) {
+    /** While votes are collected, a vote's judge field ends with its index, so a repeated reply is seen. */
+    private static final String VOTE = " vote ";
+
+    private static String voteTag(final int vote) {
+        return VOTE + vote;
+    }
+
+    private static boolean voted(final Sample sample, final String rule, final int vote) {
         for (final Verdict verdict : sample.getVerdicts()) {
-            if (verdict.getLayer() == Layer.MODEL && verdict.getRule().equals(rule)) {
+            if (verdict.getLayer() == Layer.MODEL && verdict.getRule().equals(rule)
+                    && verdict.getJudge().endsWith(voteTag(vote))) {
                 return true;
             }
         }
         return false;
     }
 
-    private static Verdict verdict(final String rule, final LlmReply reply) {
-        final String judge = reply.getUsage().getBackend() + "/" + reply.getUsage().getModel();
+    /** One verdict per judge: passed when most votes passed; a failure keeps the first failing reason. */
+    static Sample majority(final Sample sample, final int votes) {
+        final List<Verdict> kept = new ArrayList<>();
+        final Map<String, List<Verdict>> byRule = new LinkedHashMap<>();
+        for (final Verdict verdict : sample.getVerdicts()) {
+            if (verdict.getLayer() == Layer.MODEL) {
+                byRule.computeIfAbsent(verdict.getRule(), r -> new ArrayList<>()).add(verdict);
+            } else {
+                kept.add(verdict);
+            }
+        }
+        for (final List<Verdict> ballot : byRule.values()) {
+            final long passes = ballot.stream().filter(Verdict::getPassed).count();
+            final boolean passed = 2 * passes > votes;
+            final Verdict shown = ballot.stream().filter(v -> v.getPassed() == passed).findFirst().orElseThrow();
+            final String judge = shown.getJudge().substring(0, shown.getJudge().lastIndexOf(VOTE));
+            kept.add(Verdict.newBuilder(shown)
+                    .setJudge(judge)
+                    .setMessage(votes == 1 ? shown.getMessage()
+                            : shown.getMessage() + " (" + passes + " of " + votes + " votes passed)")
+                    .build());
+        }
+        return Sample.newBuilder(sample).setVerdicts(kept).build();
+    }
+
+    private static Verdict verdict(final String rule, final int vote, final LlmReply reply) {
+        final String judge = reply.getUsage().getBackend() + "/" + reply.getUsage().getModel() + voteTag(vote);
         final Verdict.Builder verdict = Verdict.newBuilder().setRule(rule).setLayer(Layer.MODEL).setJudge(judge);
         if (reply.getError() != null || !(reply.getResult() instanceof JudgeResult)) {
             return verdict.setPassed(false)

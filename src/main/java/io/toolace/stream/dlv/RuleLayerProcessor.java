@@ -59,9 +59,11 @@ final class RuleLayerProcessor implements Processor<String, Sample, String, Obje
         }
         judging.put(sample.getId(), sample);
         for (final String judge : config.judges()) {
-            final LlmRequest request = LlmRequests.of(AgentTask.valueOf(judge), topics.verifyReplies.name(),
-                    sample.getId(), 0, 0, "verify", sample, record.timestamp());
-            context.forward(record.withKey(sample.getId()).withValue(request), VerificationStage.REQUESTS_SINK);
+            for (int vote = 0; vote < config.judgeVotes(); vote++) {
+                final LlmRequest request = LlmRequests.of(AgentTask.valueOf(judge), topics.verifyReplies.name(),
+                        sample.getId(), 0, vote, "verify", sample, record.timestamp());
+                context.forward(record.withKey(sample.getId()).withValue(request), VerificationStage.REQUESTS_SINK);
+            }
         }
     }
 }

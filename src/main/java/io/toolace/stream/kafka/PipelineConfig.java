@@ -28,6 +28,7 @@ import java.util.Objects;
  * @param maxSteps agent steps after which a draft is rejected as runaway
  * @param maxGeneration evolution depth: each pooled API below it is evolved into one more
  * @param judges model-layer judges every rule-passing sample must pass
+ * @param judgeVotes answers asked of each judge; a judge passes a sample when most of its answers do
  * @param gatewayConcurrency LLM requests the gateway keeps in flight
  * @param nearDuplicateThreshold similarity to a pooled API of the same sub-domain at or above which the pool
  *     rejects a candidate as a near duplicate, in (0, 1]
@@ -50,6 +51,7 @@ public record PipelineConfig(
         int maxSteps,
         int maxGeneration,
         List<String> judges,
+        int judgeVotes,
         int gatewayConcurrency,
         double nearDuplicateThreshold) {
 
@@ -67,6 +69,10 @@ public record PipelineConfig(
         }
         if (maxTargetTurns < 1 || maxToolsPerDialog < 1) {
             throw new IllegalArgumentException("maxTargetTurns and maxToolsPerDialog must be at least 1");
+        }
+        if (judgeVotes < 1 || judgeVotes % 2 == 0) {
+            throw new IllegalArgumentException("judgeVotes must be odd and at least 1, so a majority exists, got "
+                    + judgeVotes);
         }
         if (!(nearDuplicateThreshold > 0 && nearDuplicateThreshold <= 1)) {
             throw new IllegalArgumentException("nearDuplicateThreshold must be in (0, 1], got " + nearDuplicateThreshold);
@@ -112,6 +118,7 @@ public record PipelineConfig(
         b.maxSteps = maxSteps;
         b.maxGeneration = maxGeneration;
         b.judges = judges;
+        b.judgeVotes = judgeVotes;
         b.gatewayConcurrency = gatewayConcurrency;
         b.nearDuplicateThreshold = nearDuplicateThreshold;
         return b;
@@ -144,6 +151,7 @@ public record PipelineConfig(
         private int maxSteps = 40;
         private int maxGeneration = 8;
         private List<String> judges = ALL_JUDGES;
+        private int judgeVotes = 1;
         private int gatewayConcurrency = 64;
         private double nearDuplicateThreshold = 0.9;
 
@@ -167,13 +175,15 @@ public record PipelineConfig(
         public Builder maxSteps(final int v) { maxSteps = v; return this; }
         public Builder maxGeneration(final int v) { maxGeneration = v; return this; }
         public Builder judges(final List<String> v) { judges = v; return this; }
+        public Builder judgeVotes(final int v) { judgeVotes = v; return this; }
         public Builder gatewayConcurrency(final int v) { gatewayConcurrency = v; return this; }
         public Builder nearDuplicateThreshold(final double v) { nearDuplicateThreshold = v; return this; }
 
         public PipelineConfig build() {
             return new PipelineConfig(bootstrapServers, registryUrl, dataDir, topicPrefix, partitions, replication,
                     clientProperties, faultRate, seed, maxInFlightDialogs, planLimit, dialogMix, maxTargetTurns,
-                    maxToolsPerDialog, maxSteps, maxGeneration, judges, gatewayConcurrency, nearDuplicateThreshold);
+                    maxToolsPerDialog, maxSteps, maxGeneration, judges, judgeVotes, gatewayConcurrency,
+                    nearDuplicateThreshold);
         }
     }
 }

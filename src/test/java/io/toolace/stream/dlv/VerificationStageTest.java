@@ -130,6 +130,40 @@ class VerificationStageTest {
     }
 
     @Test
+    void aJudgeAskedThreeTimesPassesTheSampleWhenTwoOfItsVotesDo() {
+        driver.close();
+        final var topics = fixtures.topics;
+        driver = new TopologyTestDriver(new VerificationStage(topics,
+                PipelineConfig.builder(dir).judges(List.of("JUDGE_HALLUCINATION")).judgeVotes(3).build(), RULES)
+                .buildTopology(), StageFixtures.driverProperties("verification-votes-test"));
+        candidates = driver.createInputTopic(topics.sampleCandidates.name(), new StringSerializer(),
+                topics.sampleCandidates.valueSerde().serializer());
+        replies = driver.createInputTopic(topics.verifyReplies.name(), new StringSerializer(),
+                topics.verifyReplies.valueSerde().serializer());
+        requests = driver.createOutputTopic(topics.llmRequests.name(), new StringDeserializer(),
+                topics.llmRequests.valueSerde().deserializer());
+        verified = driver.createOutputTopic(topics.verified.name(), new StringDeserializer(),
+                topics.verified.valueSerde().deserializer());
+        final Sample sample = sample("d1-5", "weather in Faro");
+        candidates.pipeInput(sample.getId(), sample);
+        final List<LlmRequest> asked = requests.readValuesToList();
+        assertThat(asked).extracting(LlmRequest::getSampleIndex).containsExactly(0, 1, 2);
+
+        replies.pipeInput(sample.getId(), verdict(asked.get(0), false));
+        replies.pipeInput(sample.getId(), verdict(asked.get(1), true));
+        replies.pipeInput(sample.getId(), verdict(asked.get(1), true));
+        assertThat(verified.isEmpty()).isTrue();
+        replies.pipeInput(sample.getId(), verdict(asked.get(2), true));
+
+        final Sample out = verified.readValue();
+        assertThat(out.getVerdicts()).singleElement().satisfies(v -> {
+            assertThat(v.getPassed()).isTrue();
+            assertThat(v.getMessage()).contains("2 of 3 votes passed");
+            assertThat(v.getJudge()).isEqualTo("test/fixture");
+        });
+    }
+
+    @Test
     void oneFailingJudgeRejectsTheSampleWithItsReason() {
         final Sample sample = sample("d1-4", "weather in Porto");
         candidates.pipeInput(sample.getId(), sample);
