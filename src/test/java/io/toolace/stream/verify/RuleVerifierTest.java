@@ -183,6 +183,22 @@ class RuleVerifierTest {
     }
 
     @Test
+    void anEmptyToolTurnAfterCallsIsAResponseCountMismatch() {
+        final ToolSample noResults = Samples.message(RESULTS, Message.tool(List.of())).apply(Samples.clean());
+
+        assertThat(verifier.verify(noResults)).extracting(Failure::rule)
+                .contains(Rule.CONSIST_RESPONSE_COUNT.id());
+    }
+
+    @Test
+    void oneResultPerCallButTwiceUnderOneNameLeavesACallUnanswered() {
+        final ToolResult second = Samples.clean().messages().get(RESULTS).results().get(1);
+        final ToolSample twice = Samples.message(RESULTS, Message.tool(List.of(second, second))).apply(Samples.clean());
+
+        assertThat(verifier.verify(twice)).extracting(Failure::rule).contains(Rule.CONSIST_TOOL_NAME_MISMATCH.id());
+    }
+
+    @Test
     void anEmptyDialogIsMissingItsTurns() {
         final ToolSample empty = new ToolSample(null, null, List.of(), List.of());
 
