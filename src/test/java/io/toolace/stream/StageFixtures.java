@@ -19,6 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
 
 /** Records and settings for topology tests: real serdes against a real (embedded) registry. */
 public final class StageFixtures implements AutoCloseable {
@@ -40,6 +43,17 @@ public final class StageFixtures implements AutoCloseable {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         return props;
+    }
+
+    /** A driver input topic with the topic's real serdes. */
+    public static <V> TestInputTopic<String, V> input(final TopologyTestDriver driver, final Topics.Topic<V> topic) {
+        return driver.createInputTopic(topic.name(), topic.keySerde().serializer(), topic.valueSerde().serializer());
+    }
+
+    /** A driver output topic with the topic's real serdes. */
+    public static <V> TestOutputTopic<String, V> output(final TopologyTestDriver driver, final Topics.Topic<V> topic) {
+        return driver.createOutputTopic(topic.name(), topic.keySerde().deserializer(),
+                topic.valueSerde().deserializer());
     }
 
     public static Lineage lineage() {

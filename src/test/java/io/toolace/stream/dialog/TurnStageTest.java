@@ -17,8 +17,6 @@ import io.toolace.stream.records.Turn;
 import io.toolace.stream.records.TurnResult;
 import java.nio.file.Path;
 import java.util.List;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -50,20 +48,13 @@ class TurnStageTest {
         final PipelineConfig config = PipelineConfig.builder(dir).maxSteps(6).build();
         driver = new TopologyTestDriver(new TurnStage(topics, config).buildTopology(),
                 StageFixtures.driverProperties("turn-stage-test"));
-        drafts = driver.createInputTopic(topics.drafts.name(), new StringSerializer(),
-                topics.drafts.valueSerde().serializer());
-        replies = driver.createInputTopic(topics.dialogReplies.name(), new StringSerializer(),
-                topics.dialogReplies.valueSerde().serializer());
-        requests = driver.createOutputTopic(topics.llmRequests.name(), new StringDeserializer(),
-                topics.llmRequests.valueSerde().deserializer());
-        nextDrafts = driver.createOutputTopic(topics.drafts.name(), new StringDeserializer(),
-                topics.drafts.valueSerde().deserializer());
-        candidates = driver.createOutputTopic(topics.sampleCandidates.name(), new StringDeserializer(),
-                topics.sampleCandidates.valueSerde().deserializer());
-        rejected = driver.createOutputTopic(topics.rejected.name(), new StringDeserializer(),
-                topics.rejected.valueSerde().deserializer());
-        outcomes = driver.createOutputTopic(topics.outcomes.name(), new StringDeserializer(),
-                topics.outcomes.valueSerde().deserializer());
+        drafts = StageFixtures.input(driver, topics.drafts);
+        replies = StageFixtures.input(driver, topics.dialogReplies);
+        requests = StageFixtures.output(driver, topics.llmRequests);
+        nextDrafts = StageFixtures.output(driver, topics.drafts);
+        candidates = StageFixtures.output(driver, topics.sampleCandidates);
+        rejected = StageFixtures.output(driver, topics.rejected);
+        outcomes = StageFixtures.output(driver, topics.outcomes);
     }
 
     @AfterEach

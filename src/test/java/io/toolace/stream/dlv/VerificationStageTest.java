@@ -19,8 +19,6 @@ import io.toolace.stream.records.Turn;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -52,21 +50,19 @@ class VerificationStageTest {
     @BeforeEach
     void start() {
         fixtures = new StageFixtures(dir);
+        open(PipelineConfig.builder(dir).build(), "verification-stage-test");
+    }
+
+    private void open(final PipelineConfig config, final String applicationId) {
         final var topics = fixtures.topics;
-        driver = new TopologyTestDriver(new VerificationStage(topics, PipelineConfig.builder(dir).build(), RULES)
-                .buildTopology(), StageFixtures.driverProperties("verification-stage-test"));
-        candidates = driver.createInputTopic(topics.sampleCandidates.name(), new StringSerializer(),
-                topics.sampleCandidates.valueSerde().serializer());
-        replies = driver.createInputTopic(topics.verifyReplies.name(), new StringSerializer(),
-                topics.verifyReplies.valueSerde().serializer());
-        requests = driver.createOutputTopic(topics.llmRequests.name(), new StringDeserializer(),
-                topics.llmRequests.valueSerde().deserializer());
-        verified = driver.createOutputTopic(topics.verified.name(), new StringDeserializer(),
-                topics.verified.valueSerde().deserializer());
-        rejected = driver.createOutputTopic(topics.rejected.name(), new StringDeserializer(),
-                topics.rejected.valueSerde().deserializer());
-        outcomes = driver.createOutputTopic(topics.outcomes.name(), new StringDeserializer(),
-                topics.outcomes.valueSerde().deserializer());
+        driver = new TopologyTestDriver(new VerificationStage(topics, config, RULES).buildTopology(),
+                StageFixtures.driverProperties(applicationId));
+        candidates = StageFixtures.input(driver, topics.sampleCandidates);
+        replies = StageFixtures.input(driver, topics.verifyReplies);
+        requests = StageFixtures.output(driver, topics.llmRequests);
+        verified = StageFixtures.output(driver, topics.verified);
+        rejected = StageFixtures.output(driver, topics.rejected);
+        outcomes = StageFixtures.output(driver, topics.outcomes);
     }
 
     @AfterEach
@@ -132,18 +128,8 @@ class VerificationStageTest {
     @Test
     void aJudgeAskedThreeTimesPassesTheSampleWhenTwoOfItsVotesDo() {
         driver.close();
-        final var topics = fixtures.topics;
-        driver = new TopologyTestDriver(new VerificationStage(topics,
-                PipelineConfig.builder(dir).judges(List.of("JUDGE_HALLUCINATION")).judgeVotes(3).build(), RULES)
-                .buildTopology(), StageFixtures.driverProperties("verification-votes-test"));
-        candidates = driver.createInputTopic(topics.sampleCandidates.name(), new StringSerializer(),
-                topics.sampleCandidates.valueSerde().serializer());
-        replies = driver.createInputTopic(topics.verifyReplies.name(), new StringSerializer(),
-                topics.verifyReplies.valueSerde().serializer());
-        requests = driver.createOutputTopic(topics.llmRequests.name(), new StringDeserializer(),
-                topics.llmRequests.valueSerde().deserializer());
-        verified = driver.createOutputTopic(topics.verified.name(), new StringDeserializer(),
-                topics.verified.valueSerde().deserializer());
+        open(PipelineConfig.builder(dir).judges(List.of("JUDGE_HALLUCINATION")).judgeVotes(3).build(),
+                "verification-votes-test");
         final Sample sample = sample("d1-5", "weather in Faro");
         candidates.pipeInput(sample.getId(), sample);
         final List<LlmRequest> asked = requests.readValuesToList();
