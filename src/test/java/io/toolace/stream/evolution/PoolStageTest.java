@@ -16,8 +16,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -50,12 +48,9 @@ class PoolStageTest {
         final var topics = fixtures.topics;
         driver = new TopologyTestDriver(new PoolStage(topics, new VerifierApiCheck(), threshold).buildTopology(),
                 StageFixtures.driverProperties("pool-stage-test"));
-        candidates = driver.createInputTopic(topics.candidates.name(), new StringSerializer(),
-                topics.candidates.valueSerde().serializer());
-        pool = driver.createOutputTopic(topics.pool.name(), new StringDeserializer(),
-                topics.pool.valueSerde().deserializer());
-        rejected = driver.createOutputTopic(topics.apiRejected.name(), new StringDeserializer(),
-                topics.apiRejected.valueSerde().deserializer());
+        candidates = StageFixtures.input(driver, topics.candidates);
+        pool = StageFixtures.output(driver, topics.pool);
+        rejected = StageFixtures.output(driver, topics.apiRejected);
     }
 
     @AfterEach
