@@ -32,14 +32,21 @@ public final class StageFixtures implements AutoCloseable {
 
     public final EmbeddedRegistry registry;
     public final Topics topics;
+    private final Path dir;
 
     public StageFixtures(final Path dir) {
+        this.dir = dir;
         registry = EmbeddedRegistry.start(dir);
         topics = new Topics("t.", RegistrySerdes.connect(registry.url(), Map.of()));
     }
 
-    public static Properties driverProperties(final String applicationId) {
+    /**
+     * Driver settings with the state under this test's own directory: the default, a shared
+     * /tmp/kafka-streams, lets two builds on one machine lock each other's RocksDB stores.
+     */
+    public Properties driverProperties(final String applicationId) {
         final Properties props = new Properties();
+        props.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("streams").toString());
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         return props;

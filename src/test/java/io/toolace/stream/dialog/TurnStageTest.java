@@ -47,7 +47,7 @@ class TurnStageTest {
         final var topics = fixtures.topics;
         final PipelineConfig config = PipelineConfig.builder(dir).maxSteps(6).build();
         driver = new TopologyTestDriver(new TurnStage(topics, config).buildTopology(),
-                StageFixtures.driverProperties("turn-stage-test"));
+                fixtures.driverProperties("turn-stage-test"));
         drafts = StageFixtures.input(driver, topics.drafts);
         replies = StageFixtures.input(driver, topics.dialogReplies);
         requests = StageFixtures.output(driver, topics.llmRequests);

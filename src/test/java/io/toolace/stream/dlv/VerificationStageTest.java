@@ -56,7 +56,7 @@ class VerificationStageTest {
     private void open(final PipelineConfig config, final String applicationId) {
         final var topics = fixtures.topics;
         driver = new TopologyTestDriver(new VerificationStage(topics, config, RULES).buildTopology(),
-                StageFixtures.driverProperties(applicationId));
+                fixtures.driverProperties(applicationId));
         candidates = StageFixtures.input(driver, topics.sampleCandidates);
         replies = StageFixtures.input(driver, topics.verifyReplies);
         requests = StageFixtures.output(driver, topics.llmRequests);

@@ -47,7 +47,7 @@ class PoolStageTest {
         fixtures = new StageFixtures(dir);
         final var topics = fixtures.topics;
         driver = new TopologyTestDriver(new PoolStage(topics, new VerifierApiCheck(), threshold).buildTopology(),
-                StageFixtures.driverProperties("pool-stage-test"));
+                fixtures.driverProperties("pool-stage-test"));
         candidates = StageFixtures.input(driver, topics.candidates);
         pool = StageFixtures.output(driver, topics.pool);
         rejected = StageFixtures.output(driver, topics.apiRejected);
