@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -156,8 +155,6 @@ class PipelineIntegrationTest {
             }
             Thread.sleep(1_000);
         }
-        final Set<String> seen = new HashSet<>();
-        outcomes.forEach(o -> seen.add(o.getDialogId()));
         throw new AssertionError("only " + outcomes.size() + " of " + count + " dialogs ended within " + timeout);
     }
 }
