@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
 import io.toolace.stream.Pipeline;
 import io.toolace.stream.dialog.ToolSamples;
+import io.toolace.stream.kafka.CommittedKeys;
 import io.toolace.stream.kafka.DeadLetters;
 import io.toolace.stream.kafka.PipelineConfig;
 import io.toolace.stream.kafka.SampleExporter;
@@ -36,6 +37,10 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--target", defaultValue = "0",
             description = "Stop after this many verified samples in --out (0: run until Ctrl-C).")
     long target;
+
+    @Option(names = "--pool-target", defaultValue = "0",
+            description = "Stop once the API pool holds this many APIs (0: no pool target).")
+    long poolTarget;
 
     @Option(names = "--out", defaultValue = "out/verified.jsonl",
             description = "Verified samples, ToolACE JSONL, appended exactly once across restarts (default: ${DEFAULT-VALUE}).")
@@ -112,20 +117,22 @@ public final class RunCommand implements Callable<Integer> {
         try (ShutdownSignal stop = new ShutdownSignal();
                 Pipeline pipeline = Pipeline.start(config, new LinkedHashSet<>(stages), Duration.ofMinutes(2));
                 SampleExporter exporter = noExport ? null : new SampleExporter(pipeline.clientConfig(),
-                        pipeline.topics().verified, out, ToolSamples::toToolAceLine)) {
+                        pipeline.topics().verified, out, ToolSamples::toToolAceLine);
+                CommittedKeys pool = new CommittedKeys(pipeline.clientConfig(), pipeline.topics().pool.name())) {
             if (exporter != null) {
                 exporter.start();
             }
             console.printf("toolace-stream running stages %s: kafka %s, data %s%s%n", stages,
                     pipeline.bootstrapServers(), config.dataDir(), noExport ? "" : ", verified samples to " + out);
-            final Progress progress = new Progress(exporter);
+            pool.start();
+            final Progress progress = new Progress(exporter, pool);
             while (!stop.await(progressEvery)) {
                 console.println(progress.line());
                 if (pipeline.failure() != null) {
                     console.println("stopping: " + DeadLetters.describe(pipeline.failure()));
                     return 1;
                 }
-                if (target > 0 && exporter.written() >= target) {
+                if (target > 0 && exporter.written() >= target || poolTarget > 0 && pool.size() >= poolTarget) {
                     break;
                 }
             }
@@ -138,11 +145,13 @@ public final class RunCommand implements Callable<Integer> {
     /** One line of live counts and rates since the previous line. */
     private static final class Progress {
         private final SampleExporter exporter;
+        private final CommittedKeys pool;
         private long lastVerified;
         private long lastNanos = System.nanoTime();
 
-        Progress(final SampleExporter exporter) {
+        Progress(final SampleExporter exporter, final CommittedKeys pool) {
             this.exporter = exporter;
+            this.pool = pool;
             this.lastVerified = verified();
         }
 
@@ -156,10 +165,10 @@ public final class RunCommand implements Callable<Integer> {
             final long verified = verified();
             final double seconds = Math.max(1e-9, (now - lastNanos) / 1e9);
             final String line = String.format(
-                    "verified %d (%.0f/s)  rejected %d  pool +%d  planned %d  llm calls %d  dead letters %d",
+                    "verified %d (%.0f/s)  rejected %d  pool %d  planned %d  llm calls %d  dead letters %d",
                     verified, (verified - lastVerified) / seconds, (long) sum("toolace.verify.decisions", "REJECTED")
                             + (long) sum("toolace.dialog.rejected", null),
-                    (long) sum("toolace.pool.admitted", null), (long) sum("toolace.planner.planned", null),
+                    pool.size(), (long) sum("toolace.planner.planned", null),
                     (long) sum("toolace.llm.calls", null), DeadLetters.count());
             lastVerified = verified;
             lastNanos = now;

@@ -5,6 +5,7 @@ import io.toolace.stream.evolution.ImportResult;
 import io.toolace.stream.evolution.SeedFiles;
 import io.toolace.stream.kafka.TopicScan;
 import io.toolace.stream.kafka.Topics;
+import io.toolace.stream.llm.procedural.tss.BuiltinSeeds;
 import io.toolace.stream.records.ApiDefinition;
 import io.toolace.stream.records.Lineage;
 import io.toolace.stream.records.SeedDocument;
@@ -74,9 +75,13 @@ public final class SeedCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "read and check the files and print what would be imported; touches no Kafka")
     boolean dryRun;
 
-    @Parameters(arity = "1..*", paramLabel = "FILE", description = "files or directories (walked for "
+    @Option(names = "--builtin", description = "also import the procedural backend's built-in corpus (one manual per "
+            + "domain); run feeds it by itself only when api.seeds is empty, so seeding your own files first leaves it out")
+    boolean builtin;
+
+    @Parameters(arity = "0..*", paramLabel = "FILE", description = "files or directories (walked for "
             + ".txt, .md, .markdown, .json, .yaml, .yml)")
-    List<String> paths;
+    List<String> paths = List.of();
 
     @Spec
     CommandSpec spec;
@@ -97,7 +102,7 @@ public final class SeedCommand implements Callable<Integer> {
                 return EXIT_USAGE;
             }
         }
-        if (files.isEmpty()) {
+        if (files.isEmpty() && !builtin) {
             err.println("seed: no seed files (" + String.join(", ", SeedFiles.extensions()) + ") in " + String.join(" ", paths));
             err.flush();
             return EXIT_USAGE;
@@ -122,8 +127,11 @@ public final class SeedCommand implements Callable<Integer> {
             }
             loaded.add(new Loaded(file, imported.seed(), imported.apis()));
         }
+        if (builtin) {
+            BuiltinSeeds.corpus().forEach(doc -> loaded.add(new Loaded(Path.of(doc.getId()), doc, List.of())));
+        }
 
-        final Tally tally = new Tally(files.size(), failed);
+        final Tally tally = new Tally(files.size() + (builtin ? BuiltinSeeds.corpus().size() : 0), failed);
         if (dryRun) {
             for (final Loaded file : loaded) {
                 describe(out, "would import", file);

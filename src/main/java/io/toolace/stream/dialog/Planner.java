@@ -38,6 +38,11 @@ final class Planner implements Processor<String, Object, String, DialogDraft> {
      * run do not all come from the first domain that evolution reached.
      */
     static final int MIN_POOL = 64;
+    /**
+     * A smaller pool is planned from once it has not grown for this long: a user's own seed corpus
+     * may never reach {@link #MIN_POOL} APIs in a partition, and waiting for it would stall the run.
+     */
+    static final long POOL_SETTLE_MS = 5_000;
     /** Drafts planned per punctuation at most, so one transaction stays small. */
     private static final int MAX_PER_PUNCTUATION = 500;
     private static final String PLANNED = "planned";
@@ -63,6 +68,7 @@ final class Planner implements Processor<String, Object, String, DialogDraft> {
     private int partition;
     private long budget;
     private long limit;
+    private long poolGrewAtMs = System.currentTimeMillis();
 
     Planner(final PipelineConfig config) {
         this.config = config;
@@ -104,6 +110,7 @@ final class Planner implements Processor<String, Object, String, DialogDraft> {
             if (pool.get(api.getId()) == null) {
                 pool.put(api.getId(), api);
                 index(api);
+                poolGrewAtMs = System.currentTimeMillis();
             }
         } else if (record.value() instanceof DialogOutcome) {
             counters.put(ENDED, count(ENDED) + 1);
@@ -128,7 +135,7 @@ final class Planner implements Processor<String, Object, String, DialogDraft> {
     }
 
     private void plan(final long now) {
-        if (indexed < MIN_POOL) {
+        if (indexed == 0 || indexed < MIN_POOL && now - poolGrewAtMs < POOL_SETTLE_MS) {
             return;
         }
         long planned = count(PLANNED);

@@ -219,8 +219,13 @@ public final class TopicAdmin implements AutoCloseable {
                             + " partitions, its spec " + spec.partitions())
                     .toList();
             if (!mismatches.isEmpty()) {
-                throw new IllegalStateException("Existing topics do not match their specs (delete them or change the"
-                        + " configured partition count): " + String.join("; ", mismatches));
+                final String found = specs.values().stream()
+                        .filter(spec -> descriptions.get(spec.name()).partitions().size() != spec.partitions())
+                        .map(spec -> Integer.toString(descriptions.get(spec.name()).partitions().size()))
+                        .distinct().collect(Collectors.joining(" or "));
+                throw new IllegalStateException("Existing topics do not match their specs: they were created with "
+                        + found + " partitions; pass --partitions " + found + " (or TOOLACE_PARTITIONS) to use them, or"
+                        + " delete them: " + String.join("; ", mismatches));
             }
             final boolean ready = descriptions.values().stream()
                     .flatMap(d -> d.partitions().stream())

@@ -81,6 +81,21 @@ class SeedCommandTest {
     }
 
     @Test
+    void theBuiltinCorpusGoesInBesideOwnFilesWhenAsked() throws IOException {
+        // Given one own manual, and the built-in corpus that run feeds only into an empty api.seeds
+        final Path manual = docs().resolve("weather-manual.md");
+
+        // When both are seeded
+        final Run run = seed("--dry-run", "--builtin", manual.toString());
+
+        // Then the manual and every built-in domain manual would be imported
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).contains("would import " + manual + ": MARKDOWN")
+                .contains("would import builtin-finance: BUILTIN 'Finance platform'");
+        assertThat(run.summary()).isEqualTo("34 documents, 0 APIs from 34 files (dry run, nothing written)");
+    }
+
+    @Test
     void seedsAndRealApisLandOnceHoweverOftenTheFilesAreSeeded() throws Exception {
         final Path docs = docs();
         try (Pipeline pipeline = Pipeline.start(PipelineConfig.builder(dir.resolve("data")).partitions(2).build(), Set.of(),

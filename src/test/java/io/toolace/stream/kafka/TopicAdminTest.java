@@ -66,6 +66,7 @@ class TopicAdminTest {
                 TopicSpec.of("mismatch.a", 4, (short) 1), TopicSpec.of("mismatch.b", 1, (short) 1)), TIMEOUT))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("mismatch.a has 2 partitions, its spec 4")
+                .hasMessageContaining("pass --partitions 2")
                 .hasMessageNotContaining("mismatch.b has");
     }
 
