@@ -36,7 +36,49 @@ public final class ApiSignature {
             "a", "an", "the", "of", "for", "to", "and", "or", "in", "on", "by", "with", "from", "its",
             "it", "this", "that", "is", "are", "be", "api", "as", "at", "into", "their", "your");
 
+    /**
+     * Verbs API writers use for one operation, by the word they stand for: without it "fetch_order"
+     * and "get_order" with the same parameters score as different tools and a verb-swapped copy slips
+     * into the pool. Keys are base forms; {@link #canonicalVerb} strips common inflections first.
+     */
+    private static final Map<String, String> VERB_SYNONYMS = synonyms(
+            "get", "fetch retrieve obtain read lookup return",
+            "list", "browse enumerate",
+            "search", "find query",
+            "create", "add make register",
+            "update", "modify edit change patch",
+            "delete", "remove erase",
+            "send", "submit dispatch",
+            "check", "verify validate");
+
     private ApiSignature() {}
+
+    private static Map<String, String> synonyms(final String... canonicalThenOthers) {
+        final Map<String, String> map = new java.util.HashMap<>();
+        for (int i = 0; i < canonicalThenOthers.length; i += 2) {
+            for (final String other : canonicalThenOthers[i + 1].split(" ")) {
+                map.put(other, canonicalThenOthers[i]);
+            }
+        }
+        return Map.copyOf(map);
+    }
+
+    /** The canonical verb of {@code word} or one of its inflections ("fetches", "edited"), else null. */
+    private static String canonicalVerb(final String word) {
+        for (final String suffix : new String[] {"", "es", "s", "ed", "d", "ing"}) {
+            if (word.length() > suffix.length() + 2 && word.endsWith(suffix)) {
+                final String base = word.substring(0, word.length() - suffix.length());
+                final String canonical = VERB_SYNONYMS.get(base);
+                if (canonical != null) {
+                    return canonical;
+                }
+                if (VERB_SYNONYMS.containsValue(base)) {
+                    return base;
+                }
+            }
+        }
+        return null;
+    }
 
     /**
      * The normalised signature, e.g. {@code refundpayment(amount:number,payment_id:string)}; an
@@ -185,6 +227,11 @@ public final class ApiSignature {
 
     private static void addToken(final Set<String> tokens, final String word) {
         if (STOP_WORDS.contains(word)) {
+            return;
+        }
+        final String verb = canonicalVerb(word);
+        if (verb != null) {
+            tokens.add(verb);
             return;
         }
         final boolean plural = word.length() > 3 && word.endsWith("s") && !word.endsWith("ss");

@@ -67,6 +67,20 @@ class ApiSignatureTest {
         assertThat(unrelated).isLessThan(0.15);
     }
 
+    @Test
+    void aVerbSwappedCopyScoresAsTheSameToolAndAnotherOperationDoesNot() {
+        final String order = """
+                {"type":"object","properties":{"order_id":{"type":"string"},"include_items":{"type":"boolean"}}}""";
+        final double swapped = ApiSignature.similarity(
+                "get_order_details", "Returns the details of an order.", order,
+                "fetchOrderDetails", "Retrieves the details of an order.", order);
+        final double otherOperation = ApiSignature.similarity(
+                "get_order_details", "Returns the details of an order.", order,
+                "delete_order_details", "Removes the details of an order.", order);
+        assertThat(swapped).isGreaterThanOrEqualTo(0.9);
+        assertThat(otherOperation).isLessThan(0.9);
+    }
+
     @Property
     void similarityIsSymmetricBoundedAndOneForIdenticalApis(@ForAll final String nameA, @ForAll final String descA,
             @ForAll final String nameB, @ForAll final String descB) {
