@@ -36,6 +36,10 @@ public final class ExportCommand implements Callable<Integer> {
             description = "toolace, openai or sharegpt (default: ${DEFAULT-VALUE}).")
     String format;
 
+    @Option(names = "--thinking",
+            description = "Write each assistant turn's formalized thinking beside it (thinking; reasoning_content in openai).")
+    boolean thinking;
+
     @Option(names = "--out", required = true, description = "The JSONL file to write.")
     Path out;
 
@@ -71,7 +75,7 @@ public final class ExportCommand implements Callable<Integer> {
             return TopicScan.scan(pipeline.clientConfig(), source.name(), source.valueSerde().deserializer(),
                     Duration.ofHours(1), record -> {
                         try {
-                            writer.write(ToolSamples.toLine(record.value(), sampleFormat));
+                            writer.write(ToolSamples.toLine(record.value(), sampleFormat, thinking));
                             writer.newLine();
                         } catch (final IOException e) {
                             throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);

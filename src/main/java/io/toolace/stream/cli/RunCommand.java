@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
 import io.toolace.stream.Pipeline;
 import io.toolace.stream.dialog.ToolSamples;
+import io.toolace.stream.format.SampleFormat;
 import io.toolace.stream.kafka.CommittedKeys;
 import io.toolace.stream.kafka.DeadLetters;
 import io.toolace.stream.kafka.PipelineConfig;
@@ -45,6 +46,10 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "out/verified.jsonl",
             description = "Verified samples, ToolACE JSONL, appended exactly once across restarts (default: ${DEFAULT-VALUE}).")
     Path out;
+
+    @Option(names = "--thinking",
+            description = "Write each assistant turn's formalized thinking beside it in --out (a 'thinking' list).")
+    boolean thinking;
 
     @Option(names = "--no-export",
             description = "Do not write --out from this process (one stage per process: let one exporter do it).")
@@ -117,7 +122,8 @@ public final class RunCommand implements Callable<Integer> {
         try (ShutdownSignal stop = new ShutdownSignal();
                 Pipeline pipeline = Pipeline.start(config, new LinkedHashSet<>(stages), Duration.ofMinutes(2));
                 SampleExporter exporter = noExport ? null : new SampleExporter(pipeline.clientConfig(),
-                        pipeline.topics().verified, out, ToolSamples::toToolAceLine);
+                        pipeline.topics().verified, out,
+                        sample -> ToolSamples.toLine(sample, SampleFormat.TOOLACE, thinking));
                 CommittedKeys pool = new CommittedKeys(pipeline.clientConfig(), pipeline.topics().pool.name())) {
             if (exporter != null) {
                 exporter.start();

@@ -17,6 +17,7 @@ import io.toolace.stream.records.ApiDefinition;
 import io.toolace.stream.records.Sample;
 import io.toolace.stream.records.Turn;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -53,13 +54,55 @@ public final class ToolSamples {
         return new ToolSample(sample.getId(), sample.getSystem(), toolSpecs(sample.getTools()), messages);
     }
 
-    /** One line of ToolACE JSONL, the format {@code run} writes. */
-    public static String toToolAceLine(final Sample sample) {
-        return toLine(sample, SampleFormat.TOOLACE);
-    }
-
     public static String toLine(final Sample sample, final SampleFormat format) {
         return Json.write(format.write(toToolSample(sample)));
+    }
+
+    /**
+     * As {@link #toLine(Sample, SampleFormat)}, with each assistant turn's formalized thinking (the
+     * decision record: need a tool? which API? required and optional parameters?) beside it: a
+     * {@code thinking} list in the toolace and sharegpt formats, {@code reasoning_content} text in the
+     * openai format, as vLLM and DeepSeek serve reasoning. Readers of the three formats ignore the extra
+     * field, so the file still reads back as plain samples.
+     */
+    public static String toLine(final Sample sample, final SampleFormat format, final boolean withThinking) {
+        final ObjectNode line = format.write(toToolSample(sample));
+        if (withThinking) {
+            addThinking(line, format, sample.getTurns());
+        }
+        return Json.write(line);
+    }
+
+    private static void addThinking(final ObjectNode line, final SampleFormat format, final List<Turn> turns) {
+        final JsonNode entries = line.path(format == SampleFormat.OPENAI ? "messages" : "conversations");
+        final Iterator<Turn> assistantTurns = turns.stream()
+                .filter(t -> t.getRole() == io.toolace.stream.records.Role.ASSISTANT).iterator();
+        for (final JsonNode entry : entries) {
+            if (!isAssistantEntry(entry, format) || !assistantTurns.hasNext()) {
+                continue;
+            }
+            final List<String> thinking = assistantTurns.next().getThinking();
+            if (thinking.isEmpty()) {
+                continue;
+            }
+            if (format == SampleFormat.OPENAI) {
+                ((ObjectNode) entry).put("reasoning_content", String.join("\n", thinking));
+            } else {
+                thinking.forEach(((ObjectNode) entry).putArray("thinking")::add);
+            }
+        }
+    }
+
+    private static boolean isAssistantEntry(final JsonNode entry, final SampleFormat format) {
+        switch (format) {
+            case OPENAI:
+                return "assistant".equals(entry.path("role").asText());
+            case SHAREGPT:
+                final String from = entry.path("from").asText();
+                return "gpt".equals(from) || "function_call".equals(from);
+            default:
+                return "assistant".equals(entry.path("from").asText());
+        }
     }
 
     private static Message message(final Turn turn) {
