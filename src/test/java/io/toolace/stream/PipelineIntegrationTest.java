@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.toolace.stream.kafka.DeadLetters;
 import io.toolace.stream.kafka.PipelineConfig;
 import io.toolace.stream.records.DialogOutcome;
+import io.toolace.stream.records.DialogType;
 import io.toolace.stream.records.OutcomeStatus;
 import io.toolace.stream.records.Sample;
 import java.nio.charset.StandardCharsets;
@@ -72,6 +73,16 @@ class PipelineIntegrationTest {
                 assertThat(record.value().getFaults()).as("faults of verified %s", record.key()).isEmpty();
                 assertThat(record.headers().lastHeader("toolace.verdicts")).isNotNull();
             }
+
+            // and every verified sample keeps its dialog type's promise, calling only pool APIs
+            final Set<String> poolNames = TopicReader.readAll(pipeline.clientConfig(), pipeline.topics().pool).stream()
+                    .map(r -> r.value().getName()).collect(Collectors.toSet());
+            final Map<DialogType, Long> byType = new java.util.EnumMap<>(DialogType.class);
+            for (final ConsumerRecord<String, Sample> record : verified) {
+                DialogPromises.assertKept(record.value(), poolNames);
+                byType.merge(record.value().getDialogType(), 1L, Long::sum);
+            }
+            assertThat(byType).containsKeys(DialogType.values());
         }
     }
 

@@ -101,7 +101,10 @@ class VerifierRecallTest {
                 GENERATING.sum() / 1e9, STEPS.sum() / (double) DIALOGS, RULES.sum() / 1e9, JUDGING.sum() / 1e9);
 
         assertThat(pool.apis()).hasSizeGreaterThanOrEqualTo(POOL_SIZE);
-        assertThat(table.notSamples).as("dialogs that never became samples").isEmpty();
+        // A dependent request over tools that cannot link is refused (and rejected in the pipeline); nothing else is lost.
+        final List<String> refused = table.notSamples.stream().filter(n -> n.contains("cannot be dependent")).toList();
+        assertThat(table.notSamples).as("dialogs that never became samples").containsExactlyInAnyOrderElementsOf(refused);
+        assertThat(refused.size()).as("dependent dialogs refused").isLessThan(DIALOGS / 50);
         // Every label shows up often enough for its rate to mean something.
         assertThat(table.injected.keySet()).containsAll(List.of("CALL_UNKNOWN_FUNCTION", "CALL_MISSING_REQUIRED",
                 "CALL_UNKNOWN_PARAM", "CALL_TYPE_MISMATCH", "CALL_CONSTRAINT_VIOLATION", "CONSIST_TOOL_NAME_MISMATCH",

@@ -105,12 +105,8 @@ public final class DialogAgents {
             thinking.add("parallel: " + plan.calls().size() + " independent calls in one turn");
         }
         if (dependent && step == 0) {
-            thinking.add(plan.optionalLink()
-                    .map(l -> "plan: two steps; " + plan.calls().get(1).api().name() + " needs " + l.parameter()
-                            + " from the result of " + plan.calls().get(0).api().name())
-                    .orElse("plan: two steps; no result field of " + plan.calls().get(0).api().name()
-                            + " fits a parameter of " + plan.calls().get(1).api().name()
-                            + " by type, so the second call follows the first call's outcome with the user's values"));
+            thinking.add("plan: two steps; " + plan.calls().get(1).api().name() + " needs " + plan.link().parameter()
+                    + " from the result of " + plan.calls().get(0).api().name());
         }
         final List<FunctionCall> calls = new ArrayList<>();
         final List<String> faults = new ArrayList<>(1);

@@ -216,14 +216,17 @@ final class DialogPlanner {
         return false;
     }
 
+    /**
+     * Two calls, the second taking a value from the first's result. When no result field of any tool
+     * fits any parameter, the request cannot be dependent: two unlinked calls under that label would
+     * teach a model that "depending on what comes back" means nothing, so the agent refuses and the
+     * draft ends rejected with the reason.
+     */
     private RequestPlan dependent(final int index, final SplittableRandom rnd) {
         final LinkChoice choice = bestLink(rnd);
         if (choice == null) {
-            final List<ApiSpec> order = shuffled(apis, rnd);
-            final ApiSpec first = order.get(0);
-            final ApiSpec second = order.get(order.size() > 1 ? 1 : 0);
-            return new RequestPlan(index, DialogType.DEPENDENT,
-                    List.of(call(first, rnd, null, null), call(second, rnd, null, null)), null, null, null);
+            throw new IllegalArgumentException("dialog " + draft.getId() + " cannot be dependent: no result field of "
+                    + "its tools fits a parameter of another call by type and constraints");
         }
         return new RequestPlan(index, DialogType.DEPENDENT,
                 List.of(call(choice.from, rnd, null, null), call(choice.to, rnd, null, choice.link.parameter())),

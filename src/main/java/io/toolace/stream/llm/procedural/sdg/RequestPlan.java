@@ -3,7 +3,6 @@ package io.toolace.stream.llm.procedural.sdg;
 import io.toolace.stream.records.DialogType;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The hidden plan of one user request, recomputed from (dialog id, request index) by every agent so
@@ -12,7 +11,7 @@ import java.util.Optional;
  * @param calls the planned calls: for a parallel request all of them in one turn, for a dependent one
  *     the first and the second step, otherwise one; empty for a no-tool request
  * @param link for a dependent request, how the second call takes a value from the first result;
- *     null when no result field fits a parameter by type
+ *     null for the other types
  * @param clarifyParameter for a clarification request, the parameter the user leaves out at first;
  *     null when the API has no parameter to leave out and the assistant confirms instead
  * @param topic for a no-tool request, what is asked
@@ -22,10 +21,6 @@ record RequestPlan(int index, DialogType type, List<PlannedCall> calls, Link lin
 
     RequestPlan {
         calls = List.copyOf(calls);
-    }
-
-    Optional<Link> optionalLink() {
-        return Optional.ofNullable(link);
     }
 
     /** The same plan with call {@code i} replaced (fault injection works on copies). */

@@ -90,6 +90,15 @@ class DialogAgentsTest {
     }
 
     @Test
+    void aDependentRequestWhoseToolsCannotLinkIsRefusedWithTheReason() {
+        // An API without parameters takes no value from any result
+        final DialogDraft d = Fixtures.draft("dep-none", DialogType.DEPENDENT, 1, List.of(Fixtures.COMPETITIONS), "", 0.5);
+
+        assertThatThrownBy(() -> run(d, 0.0, 7L)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("dialog dep-none cannot be dependent: no result field of its tools fits");
+    }
+
+    @Test
     void followUpRequestsTakeAValueFromThePreviousResult() {
         int followUps = 0;
         for (final DialogType type : List.of(DialogType.SINGLE, DialogType.PARALLEL, DialogType.CLARIFY)) {
@@ -310,8 +319,9 @@ class DialogAgentsTest {
             final long startCpu = cpu.getCurrentThreadCpuTime();
             for (int i = 0; i < dialogs; i++) {
                 final DialogType type = DialogType.values()[i % DialogType.values().length];
-                turns += driver.run(Fixtures.draft("cost-" + round + "-" + i, type, 1 + pick.nextInt(3), tools(pick), "", 0.5))
-                        .getTurns().size();
+                final DialogDraft d = runUnlessRefused(driver,
+                        Fixtures.draft("cost-" + round + "-" + i, type, 1 + pick.nextInt(3), tools(pick), "", 0.5));
+                turns += d == null ? 0 : d.getTurns().size();
             }
             final long nanos = System.nanoTime() - start;
             final long cpuNanos = cpu.getCurrentThreadCpuTime() - startCpu;
@@ -328,10 +338,26 @@ class DialogAgentsTest {
         final SplittableRandom rnd = new SplittableRandom(seed * 31 + type.ordinal());
         final List<DialogDraft> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            out.add(driver.run(Fixtures.draft(type + "-" + seed + "-" + i, type, 1 + rnd.nextInt(3), tools(rnd),
-                    INSTRUCTIONS[rnd.nextInt(INSTRUCTIONS.length)], rnd.nextDouble())));
+            final DialogDraft d = runUnlessRefused(driver, Fixtures.draft(type + "-" + seed + "-" + i, type,
+                    1 + rnd.nextInt(3), tools(rnd), INSTRUCTIONS[rnd.nextInt(INSTRUCTIONS.length)], rnd.nextDouble()));
+            if (d != null) {
+                out.add(d);
+            }
         }
+        // Only a dependent request is ever refused, and only for tools that cannot link.
+        assertThat(out).hasSizeGreaterThan(type == DialogType.DEPENDENT ? n / 2 : n - 1);
         return out;
+    }
+
+    /** The dialog run to its end, or null when the agents refuse it as the pipeline would reject it. */
+    private static DialogDraft runUnlessRefused(final DialogDriver driver, final DialogDraft draft) {
+        try {
+            return driver.run(draft);
+        } catch (final IllegalArgumentException refused) {
+            assertThat(draft.getDialogType()).isEqualTo(DialogType.DEPENDENT);
+            assertThat(refused).hasMessageContaining("cannot be dependent");
+            return null;
+        }
     }
 
     /** One to four of the fixture APIs. */
