@@ -3,6 +3,7 @@ package io.toolace.stream.llm.openai;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,8 +53,14 @@ public record OpenAiEndpoint(URI baseUrl, String model, String apiKey, Duration 
 
     /** An endpoint without API key and with the default timeout, temperature, max tokens and JSON mode. */
     public static OpenAiEndpoint of(final String baseUrl, final String model) {
-        return new OpenAiEndpoint(URI.create(baseUrl), model, "", DEFAULT_TIMEOUT, DEFAULT_TEMPERATURE,
-                DEFAULT_MAX_TOKENS, true);
+        final URI url;
+        try {
+            url = new URI(baseUrl);
+        } catch (final URISyntaxException e) {
+            throw new IllegalArgumentException("base URL must be an absolute http(s) URL, e.g. "
+                    + "http://127.0.0.1:8000/v1; got " + baseUrl + " (" + e.getReason() + ")", e);
+        }
+        return new OpenAiEndpoint(url, model, "", DEFAULT_TIMEOUT, DEFAULT_TEMPERATURE, DEFAULT_MAX_TOKENS, true);
     }
 
     public OpenAiEndpoint withApiKey(final String key) {
