@@ -123,6 +123,10 @@ public final class OpenAiBackend implements LlmBackend {
                 Metrics.counter("toolace.llm.openai.repaired", "task", request.getTask().name(),
                         "repair", repair.label()).increment();
             }
+            if (!answer.repairs().isEmpty()) {
+                LOG.debug("{} for {}: answer repaired ({})", request.getTask(), request.getCorrelationId(),
+                        answer.repairs());
+            }
             result = request.getTask() == AgentTask.EXTRACT_DOMAINS
                     ? speciation.parse(answer.object(), (SeedDocument) request.getPayload())
                     : evolution.parse(answer.object(), (ApiGenerationInput) request.getPayload());
