@@ -1,0 +1,117 @@
+package io.toolace.stream.llm.openai;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Non-blocking calls to {@code POST {baseUrl}/chat/completions}. One call, one answer: no retries
+ * and no rate limiting here, those belong to the gateway, which sees every call.
+ *
+ * <p>A future completes with the answer, or exceptionally with an {@link OpenAiException} (the
+ * server answered, but not with a chat completion) or the transport's own exception (no
+ * connection, timeout).
+ */
+public final class OpenAiClient {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Enough of an error body to see the server's message, short enough for one log line. */
+    private static final int EXCERPT_CHARS = 500;
+    private static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    private final OpenAiEndpoint endpoint;
+    private final HttpClient http;
+
+    public OpenAiClient(final OpenAiEndpoint endpoint) {
+        this.endpoint = endpoint;
+        final Duration connect = endpoint.requestTimeout().compareTo(MAX_CONNECT_TIMEOUT) < 0
+                ? endpoint.requestTimeout() : MAX_CONNECT_TIMEOUT;
+        this.http = HttpClient.newBuilder()
+                // On plain http the JDK client would otherwise try an h2c upgrade on every request,
+                // which the usual local servers (uvicorn under vLLM, llama.cpp) do not speak.
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(connect)
+                .build();
+    }
+
+    public OpenAiEndpoint endpoint() {
+        return endpoint;
+    }
+
+    /** Sends the messages with the endpoint's model and sampling settings. */
+    public CompletableFuture<Completion> complete(final List<ChatMessage> messages) {
+        final HttpRequest.Builder request = HttpRequest.newBuilder(endpoint.chatCompletionsUrl())
+                .timeout(endpoint.requestTimeout())
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body(messages)));
+        if (endpoint.hasApiKey()) {
+            request.header("Authorization", "Bearer " + endpoint.apiKey());
+        }
+        return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString()).thenApply(this::completion);
+    }
+
+    private byte[] body(final List<ChatMessage> messages) {
+        final ObjectNode body = JSON.createObjectNode()
+                .put("model", endpoint.model())
+                .put("temperature", endpoint.temperature())
+                .put("max_tokens", endpoint.maxTokens());
+        final ArrayNode list = body.putArray("messages");
+        for (final ChatMessage message : messages) {
+            list.addObject().put("role", message.role()).put("content", message.content());
+        }
+        if (endpoint.jsonMode()) {
+            body.putObject("response_format").put("type", "json_object");
+        }
+        try {
+            return JSON.writeValueAsBytes(body);
+        } catch (final JsonProcessingException e) {
+            throw new IllegalStateException("a request built from Jackson nodes always serialises", e);
+        }
+    }
+
+    private Completion completion(final HttpResponse<String> response) {
+        final int status = response.statusCode();
+        final String body = response.body() == null ? "" : response.body();
+        if (status < 200 || status > 299) {
+            throw new OpenAiException(status, "chat completion failed", excerpt(body));
+        }
+        final JsonNode root;
+        try {
+            root = JSON.readTree(body);
+        } catch (final JsonProcessingException e) {
+            throw new OpenAiException(status, "response body is not JSON", excerpt(body));
+        }
+        final JsonNode message = root == null ? null : root.path("choices").path(0).get("message");
+        if (message == null || !message.isObject()) {
+            throw new OpenAiException(status, "response has no choices[0].message", excerpt(body));
+        }
+        final JsonNode content = message.get("content");
+        if (content != null && !content.isNull() && !content.isTextual()) {
+            throw new OpenAiException(status, "choices[0].message.content is not a string", excerpt(body));
+        }
+        final JsonNode usage = root.path("usage");
+        return new Completion(
+                content == null || content.isNull() ? "" : content.asText(),
+                root.path("choices").path(0).path("finish_reason").asText(""),
+                usage.path("prompt_tokens").asInt(0),
+                usage.path("completion_tokens").asInt(0));
+    }
+
+    /** The body's start on one line, with the API key blanked in case a proxy echoes the request. */
+    private String excerpt(final String body) {
+        String text = body.strip().replaceAll("\\s+", " ");
+        if (endpoint.hasApiKey()) {
+            text = text.replace(endpoint.apiKey(), "<redacted>");
+        }
+        return text.length() <= EXCERPT_CHARS ? text : text.substring(0, EXCERPT_CHARS) + "...";
+    }
+}

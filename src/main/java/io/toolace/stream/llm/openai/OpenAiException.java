@@ -1,0 +1,30 @@
+package io.toolace.stream.llm.openai;
+
+/**
+ * A chat-completions call that gave no usable answer: a non-2xx status, or a 2xx body that is not
+ * a chat completion. The status code stays available so that a retry policy can tell a 429 or 503
+ * from a 400.
+ */
+public final class OpenAiException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final int statusCode;
+    private final String bodyExcerpt;
+
+    public OpenAiException(final int statusCode, final String problem, final String bodyExcerpt) {
+        super("HTTP " + statusCode + ": " + problem + (bodyExcerpt.isEmpty() ? "" : ": " + bodyExcerpt));
+        this.statusCode = statusCode;
+        this.bodyExcerpt = bodyExcerpt;
+    }
+
+    /** The HTTP status the server answered with. */
+    public int statusCode() {
+        return statusCode;
+    }
+
+    /** The start of the response body, for diagnosis. */
+    public String bodyExcerpt() {
+        return bodyExcerpt;
+    }
+}
