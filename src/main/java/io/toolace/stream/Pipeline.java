@@ -19,6 +19,7 @@ import io.toolace.stream.kafka.RegistrySerdes;
 import io.toolace.stream.kafka.TopicAdmin;
 import io.toolace.stream.kafka.Topics;
 import io.toolace.stream.kafka.registry.EmbeddedRegistry;
+import io.toolace.stream.llm.LlmBackend;
 import io.toolace.stream.llm.LlmGateway;
 import io.toolace.stream.llm.procedural.tss.BuiltinSeeds;
 import io.toolace.stream.llm.procedural.ProceduralBackend;
@@ -88,13 +89,24 @@ public final class Pipeline implements AutoCloseable {
         TrustedClasses.trustNamedTypesOf(LlmReply.getClassSchema());
     }
 
-    /** Starts the infrastructure and the named stages and waits until each runs. */
+    /**
+     * Starts the infrastructure and the named stages and waits until each runs; the gateway, if
+     * selected, asks the procedural backend of the config's seed and fault rate.
+     */
     public static Pipeline start(final PipelineConfig config, final Set<String> stages, final Duration timeout)
             throws InterruptedException {
+        return start(config, stages, timeout, new ProceduralBackend(
+                new ProceduralSettings(config.faultRate(), config.seed())));
+    }
+
+    /** As {@link #start(PipelineConfig, Set, Duration)}, the gateway asking {@code backend}, which the pipeline closes. */
+    public static Pipeline start(final PipelineConfig config, final Set<String> stages, final Duration timeout,
+            final LlmBackend backend) throws InterruptedException {
         final Pipeline pipeline = new Pipeline(config);
+        pipeline.resources.add(backend);
         try {
             pipeline.startInfrastructure(timeout);
-            pipeline.startStages(stages, timeout);
+            pipeline.startStages(stages, timeout, backend);
             return pipeline;
         } catch (final RuntimeException | InterruptedException e) {
             pipeline.close();
@@ -125,9 +137,8 @@ public final class Pipeline implements AutoCloseable {
                 config.topicPrefix());
     }
 
-    private void startStages(final Set<String> selected, final Duration timeout) throws InterruptedException {
-        final ProceduralBackend backend = new ProceduralBackend(
-                new ProceduralSettings(config.faultRate(), config.seed()));
+    private void startStages(final Set<String> selected, final Duration timeout, final LlmBackend backend)
+            throws InterruptedException {
         if (selected.contains("speciation")) {
             seedIfEmpty(timeout);
         }

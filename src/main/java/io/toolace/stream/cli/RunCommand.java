@@ -9,7 +9,9 @@ import io.toolace.stream.kafka.CommittedKeys;
 import io.toolace.stream.kafka.DeadLetters;
 import io.toolace.stream.kafka.PipelineConfig;
 import io.toolace.stream.kafka.SampleExporter;
+import io.toolace.stream.llm.LlmBackend;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -34,6 +36,9 @@ public final class RunCommand implements Callable<Integer> {
 
     @Mixin
     ClusterOptions cluster = new ClusterOptions();
+
+    @Mixin
+    BackendOptions llm = new BackendOptions();
 
     @Option(names = "--target", defaultValue = "0",
             description = "Stop after this many verified samples in --out (0: run until Ctrl-C).")
@@ -120,7 +125,8 @@ public final class RunCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--target counts the samples exported: drop --no-export");
         }
         try (ShutdownSignal stop = new ShutdownSignal();
-                Pipeline pipeline = Pipeline.start(config, new LinkedHashSet<>(stages), Duration.ofMinutes(2));
+                Pipeline pipeline = Pipeline.start(config, new LinkedHashSet<>(stages), Duration.ofMinutes(2),
+                        backend(config));
                 SampleExporter exporter = noExport ? null : new SampleExporter(pipeline.clientConfig(),
                         pipeline.topics().verified, out,
                         sample -> ToolSamples.toLine(sample, SampleFormat.TOOLACE, thinking));
@@ -146,6 +152,14 @@ public final class RunCommand implements Callable<Integer> {
             printSummary(console, progress.verified(), (System.nanoTime() - started) / 1e9);
         }
         return 0;
+    }
+
+    private LlmBackend backend(final PipelineConfig config) {
+        try {
+            return llm.create(config);
+        } catch (final IllegalArgumentException | UncheckedIOException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 
     /** One line of live counts and rates since the previous line. */

@@ -1,0 +1,79 @@
+package io.toolace.stream.cli;
+
+import io.toolace.stream.kafka.PipelineConfig;
+import io.toolace.stream.llm.LlmBackend;
+import io.toolace.stream.llm.openai.OpenAiBackend;
+import io.toolace.stream.llm.openai.OpenAiEndpoint;
+import io.toolace.stream.llm.procedural.ProceduralBackend;
+import io.toolace.stream.llm.procedural.ProceduralSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/**
+ * Which LLM backend the gateway of this process asks. Each option also reads a {@code TOOLACE_LLM_*}
+ * environment variable; the API key is read from the environment variable named by
+ * {@code --api-key-env} or from {@code --api-key-file}, never from the command line, so it stays out
+ * of shell history and process listings.
+ */
+public final class BackendOptions {
+
+    @Option(names = "--backend", defaultValue = "${env:TOOLACE_LLM_BACKEND:-procedural}",
+            description = "procedural (embedded, deterministic) or openai (any OpenAI-compatible endpoint) (env TOOLACE_LLM_BACKEND, default: ${DEFAULT-VALUE}).")
+    String backend;
+
+    @Option(names = "--base-url", defaultValue = "${env:TOOLACE_LLM_BASE_URL}",
+            description = "openai: the API base URL, e.g. http://127.0.0.1:8000/v1 (env TOOLACE_LLM_BASE_URL).")
+    String baseUrl;
+
+    @Option(names = "--model", defaultValue = "${env:TOOLACE_LLM_MODEL}",
+            description = "openai: the model name (env TOOLACE_LLM_MODEL).")
+    String model;
+
+    @Option(names = "--api-key-env", defaultValue = "${env:TOOLACE_LLM_API_KEY_ENV:-OPENAI_API_KEY}",
+            description = "openai: the environment variable holding the API key; unset or empty sends none (default: ${DEFAULT-VALUE}).")
+    String apiKeyEnv;
+
+    @Option(names = "--api-key-file", defaultValue = "${env:TOOLACE_LLM_API_KEY_FILE}",
+            description = "openai: a file holding the API key (a mounted secret); wins over --api-key-env (env TOOLACE_LLM_API_KEY_FILE).")
+    Path apiKeyFile;
+
+    @Option(names = "--llm-timeout", defaultValue = "${env:TOOLACE_LLM_TIMEOUT:-PT60S}",
+            description = "openai: timeout of one request, ISO-8601 (default: ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Option(names = "--temperature", defaultValue = "${env:TOOLACE_LLM_TEMPERATURE:-0.7}",
+            description = "openai: sampling temperature (default: ${DEFAULT-VALUE}).")
+    double temperature;
+
+    @Option(names = "--max-tokens", defaultValue = "${env:TOOLACE_LLM_MAX_TOKENS:-2048}",
+            description = "openai: most tokens of one answer (default: ${DEFAULT-VALUE}).")
+    int maxTokens;
+
+    @Option(names = "--no-json-mode",
+            description = "openai: do not send response_format json_object (for servers that refuse it); answers are still parsed as JSON.")
+    boolean noJsonMode;
+
+    /** The backend the options name, for the config's procedural seed and fault rate. */
+    LlmBackend create(final PipelineConfig config) {
+        switch (backend) {
+            case "procedural":
+                return new ProceduralBackend(new ProceduralSettings(config.faultRate(), config.seed()));
+            case "openai":
+                if (baseUrl == null || baseUrl.isBlank() || model == null || model.isBlank()) {
+                    throw new IllegalArgumentException("--backend openai needs --base-url and --model"
+                            + " (or TOOLACE_LLM_BASE_URL and TOOLACE_LLM_MODEL)");
+                }
+                final String key = apiKeyFile != null ? OpenAiEndpoint.apiKeyFromFile(apiKeyFile)
+                        : OpenAiEndpoint.apiKeyFromEnv(apiKeyEnv);
+                return new OpenAiBackend(OpenAiEndpoint.of(baseUrl, model)
+                        .withApiKey(key)
+                        .withRequestTimeout(timeout)
+                        .withTemperature(temperature)
+                        .withMaxTokens(maxTokens)
+                        .withJsonMode(!noJsonMode));
+            default:
+                throw new IllegalArgumentException("no backend '" + backend + "'; backends are procedural and openai");
+        }
+    }
+}
