@@ -22,6 +22,7 @@ public final class EvolutionStage implements Stage {
     static final String TREE_STORE = "context-tree";
     static final String BUFFER_STORE = "example-buffer";
     static final String DONE_STORE = "evolution-done";
+    static final String COVERAGE_STORE = "context-coverage";
     static final String REQUESTS_SINK = "to-llm-requests";
     static final String CANDIDATES_SINK = "to-api-candidates";
 
@@ -50,6 +51,8 @@ public final class EvolutionStage implements Stage {
                 Serdes.String(), topics.context.valueSerde()), "evolution");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BUFFER_STORE),
                 Serdes.Integer(), topics.pool.valueSerde()), "evolution");
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COVERAGE_STORE),
+                Serdes.String(), Serdes.Integer()), "evolution");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DONE_STORE),
                 Serdes.String(), Serdes.Integer()), "evolution-reply");
         topics.llmRequests.addSink(topology, REQUESTS_SINK, "evolution");

@@ -24,7 +24,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Keeps this task's part of the context tree (whole sub-domains) and a bounded example buffer, and
  * asks the evolution agent for new APIs: one per new functionality (adaptation), one per pooled API
- * below the maximum depth (evolution).
+ * below the maximum depth (evolution), scoped by the functionality that has scoped fewest APIs of a
+ * few drawn ({@link TreeCoverage}), so the whole tree is covered evenly.
  */
 final class Evolver implements Processor<String, Object, String, Object> {
 
@@ -40,7 +41,8 @@ final class Evolver implements Processor<String, Object, String, Object> {
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, ContextNode> tree;
     private KeyValueStore<Integer, ApiDefinition> buffer;
-    private final List<String> functionalities = new ArrayList<>();
+    private KeyValueStore<String, Integer> uses;
+    private final TreeCoverage coverage = new TreeCoverage();
     private int buffered;
 
     Evolver(final Topics topics, final PipelineConfig config) {
@@ -53,11 +55,13 @@ final class Evolver implements Processor<String, Object, String, Object> {
         this.context = context;
         this.tree = context.getStateStore(EvolutionStage.TREE_STORE);
         this.buffer = context.getStateStore(EvolutionStage.BUFFER_STORE);
+        this.uses = context.getStateStore(EvolutionStage.COVERAGE_STORE);
         try (KeyValueIterator<String, ContextNode> all = tree.all()) {
             while (all.hasNext()) {
                 final KeyValue<String, ContextNode> entry = all.next();
                 if (entry.value.getLevel() == NodeLevel.FUNCTIONALITY) {
-                    functionalities.add(entry.key);
+                    final Integer used = uses.get(entry.key);
+                    coverage.add(entry.key, used == null ? 0 : used);
                 }
             }
         }
@@ -86,23 +90,28 @@ final class Evolver implements Processor<String, Object, String, Object> {
         if (node.getLevel() != NodeLevel.FUNCTIONALITY) {
             return;
         }
-        functionalities.add(node.getId());
+        coverage.add(node.getId(), 0);
         final SplittableRandom rnd = new SplittableRandom(ContentHash.seed(Long.toString(config.seed()), node.getId()));
         request(record, node.getId(), subtree(node, rnd), example(rnd), indicators(rnd, 0), 0);
     }
 
     private void evolve(final Record<String, Object> record, final ApiDefinition api) {
         buffer.put(Math.floorMod(buffered++, BUFFER_SIZE), api);
-        if (api.getGeneration() >= config.maxGeneration() || functionalities.isEmpty()) {
+        if (api.getGeneration() >= config.maxGeneration() || coverage.isEmpty()) {
             return;
         }
         final SplittableRandom rnd = new SplittableRandom(ContentHash.seed(Long.toString(config.seed()), api.getId()));
-        final ContextNode node = tree.get(functionalities.get(rnd.nextInt(functionalities.size())));
+        final ContextNode node = tree.get(coverage.pickRarelyUsed(rnd));
         request(record, api.getId(), subtree(node, rnd), api, indicators(rnd, 1), api.getGeneration() + 1);
     }
 
     private void request(final Record<String, Object> record, final String sourceId, final List<ContextNode> subtree,
             final ApiDefinition example, final List<String> diversity, final long generation) {
+        for (final ContextNode scoped : subtree) {
+            if (scoped.getLevel() == NodeLevel.FUNCTIONALITY) {
+                uses.put(scoped.getId(), coverage.use(scoped.getId()));
+            }
+        }
         final ApiGenerationInput input = ApiGenerationInput.newBuilder()
                 .setSubtree(subtree)
                 .setExample(example)

@@ -15,6 +15,9 @@ import io.toolace.stream.records.Sample;
 import io.toolace.stream.records.SeedDocument;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The embedded default backend: deterministic (seeded by the request id), no network, microseconds a
@@ -30,10 +33,21 @@ public final class ProceduralBackend implements LlmBackend {
     private final ApiForge forge = new ApiForge();
     private final DialogAgents agents;
     private final ProceduralJudges judges = new ProceduralJudges();
+    /**
+     * Answers are computed here, not on the caller's thread: the gateway's one thread then only moves
+     * records, and generation runs on the other cores as an LLM server would.
+     */
+    private final ExecutorService workers;
 
     public ProceduralBackend(final ProceduralSettings settings) {
         this.settings = settings;
         this.agents = new DialogAgents(settings);
+        final AtomicInteger threads = new AtomicInteger();
+        this.workers = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(), task -> {
+            final Thread thread = new Thread(task, "procedural-backend-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     @Override
@@ -48,6 +62,10 @@ public final class ProceduralBackend implements LlmBackend {
 
     @Override
     public CompletableFuture<LlmReply> answer(final LlmRequest request) {
+        return CompletableFuture.supplyAsync(() -> reply(request), workers);
+    }
+
+    private LlmReply reply(final LlmRequest request) {
         final long started = System.nanoTime();
         final LlmReply.Builder reply = LlmReply.newBuilder().setRequest(request);
         try {
@@ -61,7 +79,12 @@ public final class ProceduralBackend implements LlmBackend {
                 .setModel(MODEL)
                 .setLatencyMs((System.nanoTime() - started) / 1_000_000)
                 .build());
-        return CompletableFuture.completedFuture(reply.build());
+        return reply.build();
+    }
+
+    @Override
+    public void close() {
+        workers.shutdownNow();
     }
 
     private Object result(final LlmRequest request) {
