@@ -262,8 +262,8 @@ final class Planner implements Processor<String, Object, String, DialogDraft> {
     /**
      * The APIs the dialog is about, then distractors up to a random tool count: from the upper half of
      * 1..{@code maxToolsPerDialog} when samples have been too easy, the lower half when too hard, the whole
-     * range otherwise. Dependent and parallel
-     * dialogs take related APIs from one sub-domain, so one call's result can feed another. Tool names
+     * range otherwise. Dependent and parallel dialogs take related APIs from one sub-domain, so one
+     * call's result can feed another. Tool names
      * are distinct: the pool admits APIs by signature, so it may hold two of one name (two APIs made for
      * one functionality), and a tool list that declares a name twice fails {@code API_DUPLICATE_NAME}.
      */
