@@ -1,6 +1,7 @@
 package io.toolace.stream.cli;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Metrics;
 import io.toolace.stream.Pipeline;
 import io.toolace.stream.dialog.ToolSamples;
@@ -10,6 +11,7 @@ import io.toolace.stream.kafka.DeadLetters;
 import io.toolace.stream.kafka.PipelineConfig;
 import io.toolace.stream.kafka.SampleExporter;
 import io.toolace.stream.llm.LlmBackend;
+import io.toolace.stream.records.DialogType;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -95,6 +97,11 @@ public final class RunCommand implements Callable<Integer> {
             description = "LLM requests the gateway keeps in flight (default: ${DEFAULT-VALUE}).")
     int concurrency;
 
+    @Option(names = "--complexity-band", split = ",", paramLabel = "LOW,HIGH", defaultValue = "0.3,0.7",
+            description = "Complexity the planner steers verified samples into: below, it asks the user agent for"
+                    + " harder requests with more tools; above, simpler ones (default: ${DEFAULT-VALUE}).")
+    double[] complexityBand;
+
     @Option(names = "--progress-every", defaultValue = "PT2S",
             description = "How often to print a progress line, ISO-8601 (default: ${DEFAULT-VALUE}).")
     Duration progressEvery;
@@ -109,6 +116,9 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (complexityBand.length != 2) {
+            throw new ParameterException(spec.commandLine(), "--complexity-band takes two numbers, LOW,HIGH");
+        }
         final PipelineConfig config = cluster.toBuilder()
                 .faultRate(faultRate)
                 .seed(seed)
@@ -118,6 +128,7 @@ public final class RunCommand implements Callable<Integer> {
                 .nearDuplicateThreshold(nearDuplicateThreshold)
                 .judgeVotes(judgeVotes)
                 .gatewayConcurrency(concurrency)
+                .complexityBand(complexityBand[0], complexityBand[1])
                 .build();
         final PrintStream console = System.out;
         final long started = System.nanoTime();
@@ -149,7 +160,7 @@ public final class RunCommand implements Callable<Integer> {
                 }
             }
             console.println(progress.line());
-            printSummary(console, progress.verified(), (System.nanoTime() - started) / 1e9);
+            printSummary(console, config, progress.verified(), (System.nanoTime() - started) / 1e9);
         }
         return 0;
     }
@@ -207,9 +218,14 @@ public final class RunCommand implements Callable<Integer> {
         return total;
     }
 
-    /** Pass rates of this run per layer, per rule and per domain, as the paper reports them. */
-    private static void printSummary(final PrintStream console, final long verified, final double seconds) {
+    /**
+     * Pass rates of this run per layer, per rule and per domain, as the paper reports them; the dialog
+     * types' shares of the verified samples against the configured mix; their mean measured complexity.
+     */
+    private static void printSummary(final PrintStream console, final PipelineConfig config, final long verified,
+            final double seconds) {
         final Map<String, double[]> byDomain = new TreeMap<>();
+        final Map<String, Double> verifiedByType = new TreeMap<>();
         double decided = 0;
         double passed = 0;
         double ruleRejected = 0;
@@ -224,6 +240,10 @@ public final class RunCommand implements Callable<Integer> {
             final double[] domain = byDomain.computeIfAbsent(counter.getId().getTag("domain"), d -> new double[2]);
             domain[0] += count;
             domain[1] += "none".equals(layer) ? count : 0;
+            final String type = counter.getId().getTag("type");
+            if ("none".equals(layer) && type != null) {
+                verifiedByType.merge(type, count, Double::sum);
+            }
         }
         console.printf("this run: %.0f samples decided in %.0f s; %d verified in the output%n", decided, seconds,
                 verified);
@@ -237,6 +257,30 @@ public final class RunCommand implements Callable<Integer> {
         failures.forEach((rule, count) -> console.printf("  %-32s %8.0f rejections%n", rule, count));
         byDomain.forEach((domain, counts) -> console.printf("  domain %-25s %6.0f decided, %s verified%n",
                 domain, counts[0], percent(counts[1], counts[0])));
+        console.println(mixLine(config, verifiedByType));
+    }
+
+    /** Each type's share of the verified samples, the configured share in brackets, and mean complexity. */
+    static String mixLine(final PipelineConfig config, final Map<String, Double> verifiedByType) {
+        final double weights = config.dialogMix().values().stream().mapToDouble(Double::doubleValue).sum();
+        final double verified = verifiedByType.values().stream().mapToDouble(Double::doubleValue).sum();
+        final StringBuilder line = new StringBuilder("  verified mix (configured):");
+        for (final DialogType type : DialogType.values()) {
+            final double target = config.dialogMix().getOrDefault(type, 0.0);
+            if (target > 0 || verifiedByType.containsKey(type.name())) {
+                line.append(String.format(" %s %s (%s)", type, percent(verifiedByType.getOrDefault(type.name(), 0.0),
+                        verified), percent(target, weights)));
+            }
+        }
+        double complexity = 0;
+        long measured = 0;
+        for (final DistributionSummary summary : Metrics.globalRegistry.find("toolace.planner.complexity")
+                .summaries()) {
+            complexity += summary.totalAmount();
+            measured += summary.count();
+        }
+        return line.append(measured == 0 ? "; complexity not measured"
+                : String.format("; mean complexity %.2f", complexity / measured)).toString();
     }
 
     private static String percent(final double part, final double whole) {

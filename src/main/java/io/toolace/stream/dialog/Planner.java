@@ -10,12 +10,14 @@ import io.toolace.stream.records.DialogDraft;
 import io.toolace.stream.records.DialogOutcome;
 import io.toolace.stream.records.DialogType;
 import io.toolace.stream.records.Lineage;
+import io.toolace.stream.records.OutcomeStatus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.SplittableRandom;
@@ -26,12 +28,18 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Plans dialogs from this task's share of the pool, on a wall-clock punctuation, while fewer than its
- * share of the in-flight budget are planned and not yet ended.
+ * share of the in-flight budget are planned and not yet ended. Each draft's type comes from
+ * {@link DialogMix}; its user instruction and tool count follow the measured complexity of recently
+ * verified samples (self-guided complication): below the configured band they get harder, above it easier.
  */
 final class Planner implements Processor<String, Object, String, DialogDraft> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Planner.class);
 
     /**
      * Planning waits for this many APIs in the task's pool partition, so the first dialogs of a fresh
@@ -47,6 +55,14 @@ final class Planner implements Processor<String, Object, String, DialogDraft> {
     private static final int MAX_PER_PUNCTUATION = 500;
     private static final String PLANNED = "planned";
     private static final String ENDED = "ended";
+    /** The moving average's bits ({@link Double#doubleToLongBits}): the counters store holds longs. */
+    private static final String COMPLEXITY = "complexity.ewma";
+    /**
+     * Verified samples the moving average of complexity mostly reflects: enough that one odd sample does
+     * not flip the feedback, few enough that it follows the drafts it caused within one in-flight budget.
+     */
+    private static final int COMPLEXITY_WINDOW = 50;
+    private static final double COMPLEXITY_ALPHA = 2.0 / (COMPLEXITY_WINDOW + 1);
     private static final List<String> USER_STYLES = List.of(
             "Write as a busy professional: short and direct.",
             "Write casually, like a chat with a friend.",
@@ -54,9 +70,25 @@ final class Planner implements Processor<String, Object, String, DialogDraft> {
             "Write tersely, with only the essentials.",
             "Write in detail, explaining why you need it.");
 
+    /** Where recent samples sit against the complexity band, and what the user agent is told for it. */
+    enum Feedback {
+        /** The phrases the user agent reads as richer and less literal requests (see Persona). */
+        HARDER(" Ask for more in each request, and be less literal: describe what you need, not the tool."),
+        /** The phrase the user agent reads as simpler, direct requests. */
+        EASIER(" Keep it simple: one clear, direct request at a time."),
+        NONE("");
+
+        final String instruction;
+
+        Feedback(final String instruction) {
+            this.instruction = instruction;
+        }
+    }
+
     private final PipelineConfig config;
-    private final DialogType[] types;
-    private final double[] cumulativeWeights;
+    private DialogMix mix;
+    private double complexity = Double.NaN;
+    private Feedback feedback = Feedback.NONE;
     private ProcessorContext<String, DialogDraft> context;
     private KeyValueStore<String, ApiDefinition> pool;
     private KeyValueStore<String, Long> counters;
@@ -68,20 +100,10 @@ final class Planner implements Processor<String, Object, String, DialogDraft> {
     private int partition;
     private long budget;
     private long limit;
-    private long poolGrewAtMs = System.currentTimeMillis();
+    private long poolGrewAtMs;
 
     Planner(final PipelineConfig config) {
         this.config = config;
-        this.types = config.dialogMix().keySet().stream().sorted().toArray(DialogType[]::new);
-        this.cumulativeWeights = new double[types.length];
-        double total = 0;
-        for (int i = 0; i < types.length; i++) {
-            total += config.dialogMix().get(types[i]);
-            cumulativeWeights[i] = total;
-        }
-        for (int i = 0; i < types.length; i++) {
-            cumulativeWeights[i] /= total;
-        }
     }
 
     @Override
@@ -89,7 +111,15 @@ final class Planner implements Processor<String, Object, String, DialogDraft> {
         this.context = context;
         this.pool = context.getStateStore(PlannerStage.POOL_STORE);
         this.counters = context.getStateStore(PlannerStage.COUNTERS_STORE);
+        this.mix = new DialogMix(config.dialogMix(), counters);
+        final Long complexityBits = counters.get(COMPLEXITY);
+        if (complexityBits != null) {
+            complexity = Double.longBitsToDouble(complexityBits);
+            feedback = feedbackFor(complexity);
+        }
         this.partition = context.taskId().partition();
+        // The context's clock, not the system's: punctuations see it, and a test driver advances it.
+        this.poolGrewAtMs = context.currentSystemTimeMs();
         final int partitions = config.partitions();
         this.budget = Math.max(1, (config.maxInFlightDialogs() + partitions - 1) / partitions);
         this.limit = config.planLimit() == 0 ? Long.MAX_VALUE
@@ -110,11 +140,35 @@ final class Planner implements Processor<String, Object, String, DialogDraft> {
             if (pool.get(api.getId()) == null) {
                 pool.put(api.getId(), api);
                 index(api);
-                poolGrewAtMs = System.currentTimeMillis();
+                poolGrewAtMs = context.currentSystemTimeMs();
             }
         } else if (record.value() instanceof DialogOutcome) {
+            final DialogOutcome outcome = (DialogOutcome) record.value();
             counters.put(ENDED, count(ENDED) + 1);
+            final boolean verified = outcome.getStatus() == OutcomeStatus.VERIFIED;
+            mix.ended(outcome.getDialogType(), verified);
+            if (verified && outcome.getComplexity() >= 0) {
+                measured(outcome.getComplexity());
+            }
         }
+    }
+
+    private void measured(final double sample) {
+        Metrics.summary("toolace.planner.complexity").record(sample);
+        complexity = Double.isNaN(complexity) ? sample : complexity + COMPLEXITY_ALPHA * (sample - complexity);
+        counters.put(COMPLEXITY, Double.doubleToLongBits(complexity));
+        final Feedback now = feedbackFor(complexity);
+        if (now != feedback) {
+            LOG.info("planner task {}: recent verified samples average complexity {} against the band [{}, {}];"
+                    + " next drafts: {}", partition, String.format(Locale.ROOT, "%.2f", complexity),
+                    config.complexityLow(), config.complexityHigh(), now.name().toLowerCase(Locale.ROOT));
+            feedback = now;
+        }
+    }
+
+    private Feedback feedbackFor(final double average) {
+        return average < config.complexityLow() ? Feedback.HARDER
+                : average > config.complexityHigh() ? Feedback.EASIER : Feedback.NONE;
     }
 
     private void index(final ApiDefinition api) {
@@ -142,20 +196,21 @@ final class Planner implements Processor<String, Object, String, DialogDraft> {
         final long inFlight = planned - count(ENDED);
         final long room = Math.min(Math.min(budget - inFlight, limit - planned), MAX_PER_PUNCTUATION);
         for (long i = 0; i < room; i++) {
-            final DialogDraft draft = compose(planned, now);
+            final DialogDraft draft = compose(planned, mix.next(), now);
             context.forward(new Record<>(draft.getId(), draft, now));
             planned++;
         }
         if (room > 0) {
             counters.put(PLANNED, planned);
             Metrics.counter("toolace.planner.planned").increment(room);
+            Metrics.counter("toolace.planner.feedback", "direction", feedback.name().toLowerCase(Locale.ROOT))
+                    .increment(room);
         }
     }
 
-    DialogDraft compose(final long seq, final long now) {
+    private DialogDraft compose(final long seq, final DialogType type, final long now) {
         final String id = "d" + partition + "-" + seq;
         final SplittableRandom rnd = new SplittableRandom(ContentHash.seed(Long.toString(config.seed()), id));
-        final DialogType type = pickType(rnd.nextDouble());
         final List<ApiDefinition> tools = pickTools(type, rnd);
         long generation = 0;
         for (final ApiDefinition tool : tools) {
@@ -170,7 +225,7 @@ final class Planner implements Processor<String, Object, String, DialogDraft> {
                 .setComplexity(rnd.nextDouble())
                 .setTools(tools)
                 .setSystem(ToolSamples.systemPrompt(tools))
-                .setUserInstruction(USER_STYLES.get(rnd.nextInt(USER_STYLES.size())))
+                .setUserInstruction(USER_STYLES.get(rnd.nextInt(USER_STYLES.size())) + feedback.instruction)
                 .setTurns(List.of())
                 .setNext(Agent.USER)
                 .setStep(0)
@@ -183,15 +238,6 @@ final class Planner implements Processor<String, Object, String, DialogDraft> {
                         .setCreatedAtMs(now)
                         .build())
                 .build();
-    }
-
-    private DialogType pickType(final double u) {
-        for (int i = 0; i < types.length; i++) {
-            if (u < cumulativeWeights[i]) {
-                return types[i];
-            }
-        }
-        return types[types.length - 1];
     }
 
     /** Mostly one request, sometimes more: multi-turn dialogs are rarer and longer to make. */
@@ -214,8 +260,10 @@ final class Planner implements Processor<String, Object, String, DialogDraft> {
     }
 
     /**
-     * The APIs the dialog is about, then distractors up to a random tool count. Dependent and parallel
-     * dialogs take related APIs from one sub-domain, so one call's result can feed another. Tool names
+     * The APIs the dialog is about, then distractors up to a random tool count: from the upper half of
+     * 1..{@code maxToolsPerDialog} when samples have been too easy, the lower half when too hard, the whole
+     * range otherwise. Dependent and parallel dialogs take related APIs from one sub-domain, so one
+     * call's result can feed another. Tool names
      * are distinct: the pool admits APIs by signature, so it may hold two of one name (two APIs made for
      * one functionality), and a tool list that declares a name twice fails {@code API_DUPLICATE_NAME}.
      */
@@ -231,7 +279,11 @@ final class Planner implements Processor<String, Object, String, DialogDraft> {
                 chosen.putIfAbsent(api.getName(), api);
             }
         }
-        final int total = Math.max(chosen.size(), 1 + rnd.nextInt(config.maxToolsPerDialog()));
+        final int max = config.maxToolsPerDialog();
+        final int half = (max + 1) / 2;
+        final int drawn = feedback == Feedback.HARDER ? max - rnd.nextInt(half)
+                : feedback == Feedback.EASIER ? 1 + rnd.nextInt(half) : 1 + rnd.nextInt(max);
+        final int total = Math.max(chosen.size(), drawn);
         for (int tries = 0; chosen.size() < total && tries < 4 * total; tries++) {
             final ApiDefinition api = pool.get(balancedPick(rnd));
             chosen.putIfAbsent(api.getName(), api);

@@ -9,9 +9,11 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * SDG's planner. Each planner task indexes its partition of the API pool and plans dialogs from it:
- * a dialog type from the configured mix, 1..n APIs (related ones for dependent dialogs, distractors
- * beside them), a target turn count and a complexity target. It keeps at most its share of
- * {@code maxInFlightDialogs} planned and not yet ended, counting ends on {@code dialog.outcomes}.
+ * a dialog type chosen so the verified samples keep the configured mix, 1..n APIs (related ones for
+ * dependent dialogs, distractors beside them), a target turn count, a complexity target and a user
+ * instruction. It keeps at most its share of {@code maxInFlightDialogs} planned and not yet ended,
+ * counting ends on {@code dialog.outcomes}; the complexity measured on verified outcomes steers the
+ * instruction and the tool count toward {@code complexityLow..complexityHigh}.
  *
  * <p>Topics: in {@code api.pool} (key API id, value ApiDefinition) and {@code dialog.outcomes} (key
  * planner partition, value DialogOutcome), co-partitioned; out {@code dialog.drafts} (key dialog id).

@@ -1,8 +1,10 @@
 package io.toolace.stream.dlv;
 
 import io.micrometer.core.instrument.Metrics;
+import io.toolace.stream.dialog.ComplexityEvaluator;
 import io.toolace.stream.dialog.Outcomes;
 import io.toolace.stream.dialog.Samples;
+import io.toolace.stream.dialog.ToolSamples;
 import io.toolace.stream.records.DialogOutcome;
 import io.toolace.stream.records.OutcomeStatus;
 import io.toolace.stream.records.Sample;
@@ -18,7 +20,10 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-/** The end of verification: a sample goes to verified or rejected, with lineage headers and its outcome. */
+/**
+ * The end of verification: a sample goes to verified or rejected, with lineage headers and its outcome.
+ * Its complexity is measured here, once it is final, and the outcome carries it back to the planner.
+ */
 final class Decisions {
 
     static final String HEADER_POOL_GENERATION = "toolace.pool.generation";
@@ -30,7 +35,10 @@ final class Decisions {
     private Decisions() {}
 
     static void decide(final ProcessorContext<String, Object> context, final Record<?, ?> cause,
-            final KeyValueStore<String, String> seen, final Sample sample) {
+            final KeyValueStore<String, String> seen, final ComplexityEvaluator evaluator, final Sample decided) {
+        final Sample sample = Sample.newBuilder(decided)
+                .setComplexity(evaluator.complexity(ToolSamples.toToolSample(decided)))
+                .build();
         final boolean passed = sample.getVerdicts().stream().allMatch(Verdict::getPassed);
         final OutcomeStatus status = passed ? OutcomeStatus.VERIFIED : OutcomeStatus.REJECTED;
         if (passed) {
@@ -40,11 +48,13 @@ final class Decisions {
             Metrics.counter("toolace.verify.failures", "rule", rule).increment();
         }
         Metrics.counter("toolace.verify.decisions", "status", status.name(), "layer", deciding(sample),
-                "domain", sample.getDomain()).increment();
+                "domain", sample.getDomain(), "type", sample.getDialogType().name()).increment();
         context.forward(new Record<String, Object>(sample.getId(), sample, cause.timestamp(), headers(sample)),
                 passed ? VerificationStage.VERIFIED_SINK : VerificationStage.REJECTED_SINK);
-        final DialogOutcome outcome = Outcomes.of(sample, status,
-                passed ? "" : String.join(", ", Samples.failedRules(sample)));
+        final DialogOutcome outcome = DialogOutcome.newBuilder(Outcomes.of(sample, status,
+                        passed ? "" : String.join(", ", Samples.failedRules(sample))))
+                .setComplexity(sample.getComplexity())
+                .build();
         context.forward(cause.withKey(Outcomes.key(outcome)).withValue(outcome).withHeaders(new RecordHeaders()),
                 VerificationStage.OUTCOMES_SINK);
     }

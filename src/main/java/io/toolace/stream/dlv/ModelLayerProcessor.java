@@ -1,6 +1,7 @@
 package io.toolace.stream.dlv;
 
 import io.micrometer.core.instrument.Metrics;
+import io.toolace.stream.dialog.ComplexityEvaluator;
 import io.toolace.stream.dialog.Samples;
 import io.toolace.stream.kafka.PipelineConfig;
 import io.toolace.stream.records.AgentTask;
@@ -25,12 +26,14 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class ModelLayerProcessor implements Processor<String, LlmReply, String, Object> {
 
     private final PipelineConfig config;
+    private final ComplexityEvaluator complexity;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, Sample> judging;
     private KeyValueStore<String, String> seen;
 
-    ModelLayerProcessor(final PipelineConfig config) {
+    ModelLayerProcessor(final PipelineConfig config, final ComplexityEvaluator complexity) {
         this.config = config;
+        this.complexity = complexity;
     }
 
     @Override
@@ -62,7 +65,7 @@ final class ModelLayerProcessor implements Processor<String, LlmReply, String, O
             return;
         }
         judging.delete(judged.getId());
-        Decisions.decide(context, record, seen, majority(judged, config.judgeVotes()));
+        Decisions.decide(context, record, seen, complexity, majority(judged, config.judgeVotes()));
     }
 
     /** While votes are collected, a vote's judge field ends with its index, so a repeated reply is seen. */

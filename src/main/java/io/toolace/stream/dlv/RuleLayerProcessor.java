@@ -1,5 +1,6 @@
 package io.toolace.stream.dlv;
 
+import io.toolace.stream.dialog.ComplexityEvaluator;
 import io.toolace.stream.dialog.Samples;
 import io.toolace.stream.kafka.PipelineConfig;
 import io.toolace.stream.kafka.Topics;
@@ -24,14 +25,17 @@ final class RuleLayerProcessor implements Processor<String, Sample, String, Obje
     private final Topics topics;
     private final PipelineConfig config;
     private final RuleLayer ruleLayer;
+    private final ComplexityEvaluator complexity;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, Sample> judging;
     private KeyValueStore<String, String> seen;
 
-    RuleLayerProcessor(final Topics topics, final PipelineConfig config, final RuleLayer ruleLayer) {
+    RuleLayerProcessor(final Topics topics, final PipelineConfig config, final RuleLayer ruleLayer,
+            final ComplexityEvaluator complexity) {
         this.topics = topics;
         this.config = config;
         this.ruleLayer = ruleLayer;
+        this.complexity = complexity;
     }
 
     @Override
@@ -48,13 +52,13 @@ final class RuleLayerProcessor implements Processor<String, Sample, String, Obje
             return;
         }
         if (seen.get(sample.getId()) != null || judging.get(sample.getId()) != null) {
-            Decisions.decide(context, record, seen, Samples.withVerdicts(sample, List.of(Samples.failure(
+            Decisions.decide(context, record, seen, complexity, Samples.withVerdicts(sample, List.of(Samples.failure(
                     "SAMPLE_DUPLICATE", Layer.PIPELINE, -1, "same content as an earlier sample"))));
             return;
         }
         final List<Verdict> failures = ruleLayer.check(sample);
         if (!failures.isEmpty() || config.judges().isEmpty()) {
-            Decisions.decide(context, record, seen, Samples.withVerdicts(sample, failures));
+            Decisions.decide(context, record, seen, complexity, Samples.withVerdicts(sample, failures));
             return;
         }
         judging.put(sample.getId(), sample);

@@ -1,5 +1,7 @@
 package io.toolace.stream.dlv;
 
+import io.toolace.stream.dialog.ComplexityEvaluator;
+import io.toolace.stream.dialog.ComplexityProxy;
 import io.toolace.stream.dialog.Outcomes;
 import io.toolace.stream.kafka.PipelineConfig;
 import io.toolace.stream.kafka.Stage;
@@ -18,7 +20,7 @@ import org.apache.kafka.streams.state.Stores;
  * <p>Topics: in {@code samples.candidates} (key sample content hash, value Sample) and
  * {@code llm.replies.verify} (key sample id, value LlmReply); out {@code llm.requests},
  * {@code samples.verified} and {@code samples.rejected} (key sample id, value Sample with every
- * verdict, lineage in headers) and {@code dialog.outcomes}.
+ * verdict, its measured complexity, lineage in headers) and {@code dialog.outcomes}.
  */
 public final class VerificationStage implements Stage {
 
@@ -32,11 +34,19 @@ public final class VerificationStage implements Stage {
     private final Topics topics;
     private final PipelineConfig config;
     private final RuleLayer ruleLayer;
+    private final ComplexityEvaluator complexity;
 
+    /** Measures complexity with the model-free {@link ComplexityProxy}. */
     public VerificationStage(final Topics topics, final PipelineConfig config, final RuleLayer ruleLayer) {
+        this(topics, config, ruleLayer, new ComplexityProxy());
+    }
+
+    public VerificationStage(final Topics topics, final PipelineConfig config, final RuleLayer ruleLayer,
+            final ComplexityEvaluator complexity) {
         this.topics = topics;
         this.config = config;
         this.ruleLayer = ruleLayer;
+        this.complexity = complexity;
     }
 
     @Override
@@ -49,9 +59,10 @@ public final class VerificationStage implements Stage {
         final Topology topology = new Topology();
         topics.sampleCandidates.addSource(topology, "samples-candidates");
         topics.verifyReplies.addSource(topology, "judge-replies");
-        topology.addProcessor("rule-layer", () -> new RuleLayerProcessor(topics, config, ruleLayer),
+        topology.addProcessor("rule-layer", () -> new RuleLayerProcessor(topics, config, ruleLayer, complexity),
                 "samples-candidates");
-        topology.addProcessor("model-layer", () -> new ModelLayerProcessor(config), "judge-replies");
+        topology.addProcessor("model-layer", () -> new ModelLayerProcessor(config, complexity),
+                "judge-replies");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JUDGING_STORE),
                 Serdes.String(), topics.sampleCandidates.valueSerde()), "rule-layer", "model-layer");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SEEN_STORE),

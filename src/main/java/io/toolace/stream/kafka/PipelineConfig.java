@@ -32,6 +32,9 @@ import java.util.Objects;
  * @param gatewayConcurrency LLM requests the gateway keeps in flight
  * @param nearDuplicateThreshold similarity to a pooled API of the same sub-domain at or above which the pool
  *     rejects a candidate as a near duplicate, in (0, 1]
+ * @param complexityLow lower end of the complexity band the planner steers verified samples into: below it,
+ *     drafts get a harder user instruction and more candidate APIs. ToolACE trained best on medium complexity
+ * @param complexityHigh upper end of that band: above it, drafts get an easier instruction and fewer APIs
  */
 public record PipelineConfig(
         String bootstrapServers,
@@ -53,7 +56,9 @@ public record PipelineConfig(
         List<String> judges,
         int judgeVotes,
         int gatewayConcurrency,
-        double nearDuplicateThreshold) {
+        double nearDuplicateThreshold,
+        double complexityLow,
+        double complexityHigh) {
 
     public static final List<String> ALL_JUDGES = List.of(
             "JUDGE_HALLUCINATION", "JUDGE_CONSISTENCY", "JUDGE_TOOL_RESPONSE", "JUDGE_REPETITIVE");
@@ -76,6 +81,10 @@ public record PipelineConfig(
         }
         if (!(nearDuplicateThreshold > 0 && nearDuplicateThreshold <= 1)) {
             throw new IllegalArgumentException("nearDuplicateThreshold must be in (0, 1], got " + nearDuplicateThreshold);
+        }
+        if (!(0 <= complexityLow && complexityLow <= complexityHigh && complexityHigh <= 1)) {
+            throw new IllegalArgumentException("the complexity band must satisfy 0 <= low <= high <= 1, got "
+                    + complexityLow + ".." + complexityHigh);
         }
         clientProperties = Map.copyOf(clientProperties);
         dialogMix = Map.copyOf(dialogMix);
@@ -121,6 +130,8 @@ public record PipelineConfig(
         b.judgeVotes = judgeVotes;
         b.gatewayConcurrency = gatewayConcurrency;
         b.nearDuplicateThreshold = nearDuplicateThreshold;
+        b.complexityLow = complexityLow;
+        b.complexityHigh = complexityHigh;
         return b;
     }
 
@@ -154,6 +165,8 @@ public record PipelineConfig(
         private int judgeVotes = 1;
         private int gatewayConcurrency = 64;
         private double nearDuplicateThreshold = 0.9;
+        private double complexityLow = 0.3;
+        private double complexityHigh = 0.7;
 
         private Builder(final Path dataDir) {
             this.dataDir = dataDir;
@@ -178,12 +191,17 @@ public record PipelineConfig(
         public Builder judgeVotes(final int v) { judgeVotes = v; return this; }
         public Builder gatewayConcurrency(final int v) { gatewayConcurrency = v; return this; }
         public Builder nearDuplicateThreshold(final double v) { nearDuplicateThreshold = v; return this; }
+        public Builder complexityBand(final double low, final double high) {
+            complexityLow = low;
+            complexityHigh = high;
+            return this;
+        }
 
         public PipelineConfig build() {
             return new PipelineConfig(bootstrapServers, registryUrl, dataDir, topicPrefix, partitions, replication,
                     clientProperties, faultRate, seed, maxInFlightDialogs, planLimit, dialogMix, maxTargetTurns,
                     maxToolsPerDialog, maxSteps, maxGeneration, judges, judgeVotes, gatewayConcurrency,
-                    nearDuplicateThreshold);
+                    nearDuplicateThreshold, complexityLow, complexityHigh);
         }
     }
 }

@@ -122,10 +122,11 @@ public final class ProceduralDialogs {
     }
 
     /**
-     * The planner's choices (Planner.compose: dialog type from the default mix, the related APIs of one
-     * sub-domain for parallel and dependent dialogs, distractors up to 1..4 tools of distinct names, the
-     * ToolACE system prompt), except that the target turn count is uniform over 1..3 so multi-request dialogs are
-     * well represented.
+     * The planner's choices (Planner.compose: the related APIs of one sub-domain for parallel and dependent
+     * dialogs, distractors up to 1..4 tools of distinct names, the ToolACE system prompt), except that the
+     * dialog type is drawn from the default mix (the planner has no outcomes here to steer by), there is no
+     * complexity feedback, and the target turn count is uniform over 1..3 so multi-request dialogs are well
+     * represented.
      */
     static final class Planning {
         private static final List<String> USER_STYLES = List.of(

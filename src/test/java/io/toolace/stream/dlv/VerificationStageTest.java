@@ -3,7 +3,9 @@ package io.toolace.stream.dlv;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.toolace.stream.StageFixtures;
+import io.toolace.stream.dialog.ComplexityProxy;
 import io.toolace.stream.dialog.Samples;
+import io.toolace.stream.dialog.ToolSamples;
 import io.toolace.stream.kafka.PipelineConfig;
 import io.toolace.stream.records.AgentTask;
 import io.toolace.stream.records.DialogDraft;
@@ -92,6 +94,18 @@ class VerificationStageTest {
         assertThat(rejected.readValue().getVerdicts()).extracting(v -> v.getRule())
                 .containsExactly("CALL_TYPE_MISMATCH");
         assertThat(outcomes.readValue().getStatus()).isEqualTo(OutcomeStatus.REJECTED);
+    }
+
+    @Test
+    void aDecidedSampleAndItsOutcomeCarryTheMeasuredComplexityNotThePlannersTarget() {
+        final Sample planned = Sample.newBuilder(sample("d1-5", "please break it")).setComplexity(0.5).build();
+        final double measured = new ComplexityProxy().complexity(ToolSamples.toToolSample(planned));
+        assertThat(measured).isNotEqualTo(0.5);
+
+        candidates.pipeInput(planned.getId(), planned);
+
+        assertThat(rejected.readValue().getComplexity()).isEqualTo(measured);
+        assertThat(outcomes.readValue().getComplexity()).isEqualTo(measured);
     }
 
     @Test

@@ -1,0 +1,86 @@
+package io.toolace.stream.dialog;
+
+import io.toolace.stream.format.FunctionCall;
+import io.toolace.stream.format.Message;
+import io.toolace.stream.format.Role;
+import io.toolace.stream.format.ToolSample;
+import io.toolace.stream.format.ToolSpec;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Complexity without a model, from the three factors ToolACE found the target model's loss to grow
+ * with, each mapped onto [0, 1] and averaged (the paper ranks none above another):
+ * <ul>
+ *   <li><b>candidate APIs</b> {@code n}: {@code 1 - 1/n}, the chance that a blind pick among them is wrong;</li>
+ *   <li><b>calls</b> {@code c} over the dialog: {@code 1 - 1/(1 + c)}, so each further call adds less;</li>
+ *   <li><b>dissimilarity</b> of the user's requests to the called APIs' names and descriptions:
+ *       {@code 1 - |U ∩ A| / min(|U|, |A|)} over content words, so a request that repeats the API's
+ *       wording scores low and one that describes the need in its own words scores high. A dialog that
+ *       calls nothing is compared with every candidate, the tools it had to recognise as unfit.</li>
+ * </ul>
+ * A sample with no user words or no API words has dissimilarity 0: nothing shows it is hard.
+ */
+public final class ComplexityProxy implements ComplexityEvaluator {
+
+    private static final Pattern WORD_BREAK = Pattern.compile("[^\\p{L}\\p{N}]+");
+    private static final Pattern CAMEL = Pattern.compile("(?<=\\p{Ll})(?=\\p{Lu})");
+    private static final Set<String> STOPWORDS = Set.of(
+            "a", "an", "the", "and", "or", "of", "to", "in", "on", "at", "for", "with", "by", "from", "is",
+            "are", "be", "it", "its", "this", "that", "me", "my", "i", "you", "your", "we", "our", "can",
+            "could", "would", "please", "what", "which", "how", "do", "does", "as", "if", "so", "also");
+
+    @Override
+    public double complexity(final ToolSample sample) {
+        final int candidates = sample.tools().size();
+        int calls = 0;
+        final Set<String> called = new HashSet<>();
+        final Set<String> requested = new HashSet<>();
+        for (final Message message : sample.messages()) {
+            if (message.role() == Role.USER) {
+                words(message.text(), requested);
+            }
+            for (final FunctionCall call : message.calls()) {
+                calls++;
+                called.add(call.name());
+            }
+        }
+        final Set<String> described = new HashSet<>();
+        for (final ToolSpec tool : sample.tools()) {
+            if (called.isEmpty() || called.contains(tool.name())) {
+                words(tool.name(), described);
+                words(tool.description(), described);
+            }
+        }
+        final double choice = candidates == 0 ? 0 : 1 - 1.0 / candidates;
+        final double depth = 1 - 1.0 / (1 + calls);
+        return (choice + depth + dissimilarity(requested, described)) / 3;
+    }
+
+    static double dissimilarity(final Set<String> requested, final Set<String> described) {
+        if (requested.isEmpty() || described.isEmpty()) {
+            return 0;
+        }
+        int shared = 0;
+        for (final String word : requested) {
+            shared += described.contains(word) ? 1 : 0;
+        }
+        return 1 - (double) shared / Math.min(requested.size(), described.size());
+    }
+
+    /** Content words, lower case, camelCase and snake_case split, a plural's "s" dropped. */
+    static void words(final String text, final Set<String> into) {
+        if (text == null) {
+            return;
+        }
+        for (final String raw : WORD_BREAK.split(CAMEL.matcher(text).replaceAll(" "))) {
+            final String word = raw.toLowerCase(Locale.ROOT);
+            if (word.length() > 1 && !STOPWORDS.contains(word)) {
+                into.add(word.length() > 3 && word.endsWith("s") && !word.endsWith("ss")
+                        ? word.substring(0, word.length() - 1) : word);
+            }
+        }
+    }
+}

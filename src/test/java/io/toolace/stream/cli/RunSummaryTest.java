@@ -1,0 +1,44 @@
+package io.toolace.stream.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.toolace.stream.kafka.PipelineConfig;
+import io.toolace.stream.records.DialogType;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class RunSummaryTest {
+
+    /** The global registry keeps no values until a registry is added to it, as the CLI does. */
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+    @BeforeEach
+    void register() {
+        Metrics.addRegistry(registry);
+    }
+
+    @AfterEach
+    void unregister() {
+        Metrics.removeRegistry(registry);
+        registry.close();
+    }
+
+    @Test
+    void theMixLineShowsEachTypesVerifiedShareBesideItsConfiguredShareAndTheMeanComplexity() {
+        final PipelineConfig config = PipelineConfig.builder(Path.of("unused"))
+                .dialogMix(Map.of(DialogType.SINGLE, 3.0, DialogType.CLARIFY, 1.0)).build();
+        Metrics.summary("toolace.planner.complexity").record(0.4);
+        Metrics.summary("toolace.planner.complexity").record(0.6);
+
+        final String line = RunCommand.mixLine(config, new TreeMap<>(Map.of("SINGLE", 70.0, "CLARIFY", 30.0)));
+
+        assertThat(line).isEqualTo("  verified mix (configured): SINGLE 70.0% (75.0%) CLARIFY 30.0% (25.0%);"
+                + " mean complexity 0.50");
+    }
+}
