@@ -32,6 +32,10 @@ import java.util.Objects;
  * @param gatewayConcurrency LLM requests the gateway keeps in flight
  * @param nearDuplicateThreshold similarity to a pooled API of the same sub-domain at or above which the pool
  *     rejects a candidate as a near duplicate, in (0, 1]
+ * @param assistantVotes answers sampled of each assistant action; the action is kept when more than half of them
+ *     agree on their tool calls. Any count of at least 1 works: a strict majority is unique whatever the count,
+ *     and an even count just asks for more agreement (2 of 2, 3 of 4). 1 takes the one answer, no vote
+ * @param voteRetries times an assistant action without a majority is sampled afresh before its draft is rejected
  */
 public record PipelineConfig(
         String bootstrapServers,
@@ -53,7 +57,9 @@ public record PipelineConfig(
         List<String> judges,
         int judgeVotes,
         int gatewayConcurrency,
-        double nearDuplicateThreshold) {
+        double nearDuplicateThreshold,
+        int assistantVotes,
+        int voteRetries) {
 
     public static final List<String> ALL_JUDGES = List.of(
             "JUDGE_HALLUCINATION", "JUDGE_CONSISTENCY", "JUDGE_TOOL_RESPONSE", "JUDGE_REPETITIVE");
@@ -76,6 +82,12 @@ public record PipelineConfig(
         }
         if (!(nearDuplicateThreshold > 0 && nearDuplicateThreshold <= 1)) {
             throw new IllegalArgumentException("nearDuplicateThreshold must be in (0, 1], got " + nearDuplicateThreshold);
+        }
+        if (assistantVotes < 1) {
+            throw new IllegalArgumentException("assistantVotes must be at least 1, got " + assistantVotes);
+        }
+        if (voteRetries < 0) {
+            throw new IllegalArgumentException("voteRetries must be at least 0, got " + voteRetries);
         }
         clientProperties = Map.copyOf(clientProperties);
         dialogMix = Map.copyOf(dialogMix);
@@ -121,6 +133,8 @@ public record PipelineConfig(
         b.judgeVotes = judgeVotes;
         b.gatewayConcurrency = gatewayConcurrency;
         b.nearDuplicateThreshold = nearDuplicateThreshold;
+        b.assistantVotes = assistantVotes;
+        b.voteRetries = voteRetries;
         return b;
     }
 
@@ -154,6 +168,8 @@ public record PipelineConfig(
         private int judgeVotes = 1;
         private int gatewayConcurrency = 64;
         private double nearDuplicateThreshold = 0.9;
+        private int assistantVotes = 1;
+        private int voteRetries = 1;
 
         private Builder(final Path dataDir) {
             this.dataDir = dataDir;
@@ -178,12 +194,14 @@ public record PipelineConfig(
         public Builder judgeVotes(final int v) { judgeVotes = v; return this; }
         public Builder gatewayConcurrency(final int v) { gatewayConcurrency = v; return this; }
         public Builder nearDuplicateThreshold(final double v) { nearDuplicateThreshold = v; return this; }
+        public Builder assistantVotes(final int v) { assistantVotes = v; return this; }
+        public Builder voteRetries(final int v) { voteRetries = v; return this; }
 
         public PipelineConfig build() {
             return new PipelineConfig(bootstrapServers, registryUrl, dataDir, topicPrefix, partitions, replication,
                     clientProperties, faultRate, seed, maxInFlightDialogs, planLimit, dialogMix, maxTargetTurns,
                     maxToolsPerDialog, maxSteps, maxGeneration, judges, judgeVotes, gatewayConcurrency,
-                    nearDuplicateThreshold);
+                    nearDuplicateThreshold, assistantVotes, voteRetries);
         }
     }
 }
