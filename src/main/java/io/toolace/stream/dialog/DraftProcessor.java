@@ -1,5 +1,6 @@
 package io.toolace.stream.dialog;
 
+import io.toolace.stream.kafka.PipelineConfig;
 import io.toolace.stream.kafka.Topics;
 import io.toolace.stream.llm.LlmRequests;
 import io.toolace.stream.records.Agent;
@@ -13,24 +14,29 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Asks for the next agent's turn of a draft, or hands a finished draft on as a sample candidate. It
- * records the step it asked for, so the reply processor can tell a fresh reply from a duplicate.
+ * records the step it asked for, so the reply processor can tell a fresh reply from a duplicate, and, when
+ * assistant actions are voted on, the ballot that tells it how many answers to wait for.
  */
 final class DraftProcessor implements Processor<String, DialogDraft, String, Object> {
 
     private final Topics topics;
     private final int maxSteps;
+    private final int assistantVotes;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, Integer> steps;
+    private KeyValueStore<String, Ballot> ballots;
 
-    DraftProcessor(final Topics topics, final int maxSteps) {
+    DraftProcessor(final Topics topics, final PipelineConfig config) {
         this.topics = topics;
-        this.maxSteps = maxSteps;
+        this.maxSteps = config.maxSteps();
+        this.assistantVotes = config.assistantVotes();
     }
 
     @Override
     public void init(final ProcessorContext<String, Object> context) {
         this.context = context;
         this.steps = context.getStateStore(TurnStage.STEPS_STORE);
+        this.ballots = context.getStateStore(TurnStage.BALLOTS_STORE);
     }
 
     @Override
@@ -48,10 +54,17 @@ final class DraftProcessor implements Processor<String, DialogDraft, String, Obj
                 steps.delete(draft.getId());
                 DraftEnds.reject(context, record, draft, "DIALOG_STEP_LIMIT",
                         "no end after " + draft.getStep() + " agent steps (limit " + maxSteps + ")");
+            } else if (draft.getNext() == Agent.ASSISTANT && assistantVotes > 1) {
+                steps.put(draft.getId(), draft.getStep());
+                final Ballot ballot = Ballot.first(assistantVotes);
+                ballots.put(draft.getId(), ballot);
+                for (final LlmRequest request : ballot.requests(topics.dialogReplies.name(), draft, record.timestamp())) {
+                    context.forward(record.withKey(draft.getId()).withValue(request), TurnStage.REQUESTS_SINK);
+                }
             } else {
                 steps.put(draft.getId(), draft.getStep());
                 final LlmRequest request = LlmRequests.of(DialogProtocol.taskFor(draft.getNext()),
-                        topics.dialogReplies.name(), draft.getId(), draft.getStep(), 0, "dialog", draft,
+                        topics.dialogReplies.name(), draft.getId(), draft.getStep(), 0, TurnStage.STAGE, draft,
                         record.timestamp());
                 context.forward(record.withKey(draft.getId()).withValue(request), TurnStage.REQUESTS_SINK);
             }

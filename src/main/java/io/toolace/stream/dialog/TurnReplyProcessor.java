@@ -2,6 +2,7 @@ package io.toolace.stream.dialog;
 
 import io.micrometer.core.instrument.Metrics;
 import io.toolace.stream.records.Agent;
+import io.toolace.stream.records.AgentTask;
 import io.toolace.stream.records.DialogDraft;
 import io.toolace.stream.records.LlmReply;
 import io.toolace.stream.records.LlmRequest;
@@ -18,17 +19,30 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Applies an agent's turn to the draft it answers and puts the draft back on the loop. The gateway may
  * deliver a reply twice (it commits after sending); a reply for a step other than the one the draft
- * waits for is dropped, so each step is taken once.
+ * waits for is dropped, so each step is taken once. An assistant step under an open ballot is applied
+ * only once its vote is decided: each answer is kept until the round is complete, and a repeated answer
+ * (same sample index) or one of an earlier round is dropped.
  */
 final class TurnReplyProcessor implements Processor<String, LlmReply, String, Object> {
 
+    static final String VOTE_DISAGREED = "ASSISTANT_VOTE_DISAGREED";
+
+    private final int voteRetries;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, Integer> steps;
+    private KeyValueStore<String, Ballot> ballots;
+    private KeyValueStore<String, LlmReply> votes;
+
+    TurnReplyProcessor(final int voteRetries) {
+        this.voteRetries = voteRetries;
+    }
 
     @Override
     public void init(final ProcessorContext<String, Object> context) {
         this.context = context;
         this.steps = context.getStateStore(TurnStage.STEPS_STORE);
+        this.ballots = context.getStateStore(TurnStage.BALLOTS_STORE);
+        this.votes = context.getStateStore(TurnStage.VOTES_STORE);
     }
 
     @Override
@@ -44,6 +58,21 @@ final class TurnReplyProcessor implements Processor<String, LlmReply, String, Ob
             return;
         }
         final DialogDraft draft = (DialogDraft) request.getPayload();
+        // The ballot, not today's assistantVotes, says whether to vote: one opened before a restart under
+        // another setting still gets decided. A local read per assistant answer; nothing written at 1 vote.
+        final Ballot ballot = request.getTask() == AgentTask.ASSISTANT_TURN ? ballots.get(draft.getId()) : null;
+        if (ballot != null) {
+            try {
+                vote(record, draft, ballot);
+            } catch (final RuntimeException e) {
+                // Later answers of this step find no step awaited and are dropped, so the draft ends once.
+                forget(draft.getId(), ballot);
+                steps.delete(draft.getId());
+                DraftEnds.deadLetter(context, record, draft, e);
+                throw e;
+            }
+            return;
+        }
         try {
             steps.put(draft.getId(), request.getStep() + 1);
             final String problem = problem(reply, draft);
@@ -61,8 +90,67 @@ final class TurnReplyProcessor implements Processor<String, LlmReply, String, Ob
         }
     }
 
+    /** Keeps one answer of the open round; once the round is complete, applies, asks again or rejects. */
+    private void vote(final Record<String, LlmReply> record, final DialogDraft draft, final Ballot ballot) {
+        final int index = record.value().getRequest().getSampleIndex();
+        if (!ballot.counts(index) || votes.get(voteKey(draft.getId(), index)) != null) {
+            Metrics.counter("toolace.dialog.replies.duplicate").increment();
+            return;
+        }
+        final List<LlmReply> answers = new ArrayList<>(ballot.votes());
+        answers.add(record.value());
+        for (int other = ballot.firstSample(); other < ballot.firstSample() + ballot.votes(); other++) {
+            final LlmReply answer = other == index ? null : votes.get(voteKey(draft.getId(), other));
+            if (answer != null) {
+                answers.add(answer);
+            }
+        }
+        if (answers.size() < ballot.votes()) {
+            votes.put(voteKey(draft.getId(), index), record.value());
+            return;
+        }
+        final AssistantVote.Decision decision = AssistantVote.decide(answers, draft);
+        if (decision.agreed()) {
+            forget(draft.getId(), ballot);
+            steps.put(draft.getId(), draft.getStep() + 1);
+            Metrics.counter("toolace.dialog.votes", "result", "agreed").increment();
+            final DialogDraft next = apply(draft, decision.winner(), (TurnResult) decision.winner().getResult());
+            context.forward(record.withKey(next.getId()).withValue(next), TurnStage.DRAFTS_SINK);
+        } else if (ballot.round() < voteRetries) {
+            forgetAnswers(draft.getId(), ballot);
+            final Ballot again = ballot.next();
+            ballots.put(draft.getId(), again);
+            Metrics.counter("toolace.dialog.votes", "result", "retried").increment();
+            for (final LlmRequest request : again.requests(record.value().getRequest().getReplyTopic(), draft,
+                    record.timestamp())) {
+                context.forward(record.withKey(draft.getId()).withValue(request), TurnStage.REQUESTS_SINK);
+            }
+        } else {
+            forget(draft.getId(), ballot);
+            steps.delete(draft.getId());
+            Metrics.counter("toolace.dialog.votes", "result", "dropped").increment();
+            DraftEnds.reject(context, record, draft, VOTE_DISAGREED, "no majority of " + decision.votes()
+                    + " answers in " + (ballot.round() + 1) + " rounds: " + decision.parts());
+        }
+    }
+
+    private void forget(final String draftId, final Ballot ballot) {
+        forgetAnswers(draftId, ballot);
+        ballots.delete(draftId);
+    }
+
+    private void forgetAnswers(final String draftId, final Ballot ballot) {
+        for (int index = ballot.firstSample(); index < ballot.firstSample() + ballot.votes(); index++) {
+            votes.delete(voteKey(draftId, index));
+        }
+    }
+
+    private static String voteKey(final String draftId, final int sampleIndex) {
+        return draftId + '#' + sampleIndex;
+    }
+
     /** Why the reply cannot be applied, or null when it can. */
-    private static String problem(final LlmReply reply, final DialogDraft draft) {
+    static String problem(final LlmReply reply, final DialogDraft draft) {
         if (reply.getError() != null) {
             return reply.getError();
         }

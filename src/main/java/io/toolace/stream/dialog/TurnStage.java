@@ -17,10 +17,18 @@ import org.apache.kafka.streams.state.Stores;
  * (key dialog id, value LlmReply); out {@code llm.requests}, {@code dialog.drafts},
  * {@code samples.candidates} (key sample content hash), {@code samples.rejected} and
  * {@code dialog.outcomes} for drafts that cannot go on.
+ *
+ * <p>With {@code assistantVotes} above 1, an assistant step is asked that many times and the answers vote
+ * ({@link AssistantVote}); a step without a majority is asked again up to {@code voteRetries} times.
  */
 public final class TurnStage implements Stage {
 
+    static final String STAGE = "dialog";
     static final String STEPS_STORE = "dialog-steps";
+    /** Per draft, the open vote on its assistant step; empty when assistantVotes is 1. */
+    static final String BALLOTS_STORE = "dialog-vote-ballots";
+    /** Per draft and sample index, the answers of the open vote collected so far. */
+    static final String VOTES_STORE = "dialog-votes";
     static final String REQUESTS_SINK = "to-llm-requests";
     static final String DRAFTS_SINK = "to-dialog-drafts";
     static final String CANDIDATES_SINK = "to-samples-candidates";
@@ -37,7 +45,7 @@ public final class TurnStage implements Stage {
 
     @Override
     public String name() {
-        return "dialog";
+        return STAGE;
     }
 
     @Override
@@ -45,11 +53,15 @@ public final class TurnStage implements Stage {
         final Topology topology = new Topology();
         topics.drafts.addSource(topology, "dialog-drafts");
         topics.dialogReplies.addSource(topology, "dialog-replies");
-        topology.addProcessor("draft", () -> new DraftProcessor(topics, config.maxSteps()), "dialog-drafts");
-        topology.addProcessor("turn-reply", TurnReplyProcessor::new, "dialog-replies");
+        topology.addProcessor("draft", () -> new DraftProcessor(topics, config), "dialog-drafts");
+        topology.addProcessor("turn-reply", () -> new TurnReplyProcessor(config.voteRetries()), "dialog-replies");
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(STEPS_STORE), Serdes.String(), Serdes.Integer()), "draft", "turn-reply");
-        topics.llmRequests.addSink(topology, REQUESTS_SINK, "draft");
+        topology.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(BALLOTS_STORE), Serdes.String(), Ballot.SERDE), "draft", "turn-reply");
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(VOTES_STORE),
+                Serdes.String(), topics.dialogReplies.valueSerde()), "turn-reply");
+        topics.llmRequests.addSink(topology, REQUESTS_SINK, "draft", "turn-reply");
         topics.sampleCandidates.addSink(topology, CANDIDATES_SINK, "draft");
         topics.drafts.addSink(topology, DRAFTS_SINK, "turn-reply");
         topics.rejected.addSink(topology, REJECTED_SINK, "draft", "turn-reply");

@@ -35,6 +35,10 @@ import java.util.Objects;
  * @param complexityLow lower end of the complexity band the planner steers verified samples into: below it,
  *     drafts get a harder user instruction and more candidate APIs. ToolACE trained best on medium complexity
  * @param complexityHigh upper end of that band: above it, drafts get an easier instruction and fewer APIs
+ * @param assistantVotes answers sampled of each assistant action; the action is kept when more than half of them
+ *     agree on their tool calls. Any count of at least 1 works: a strict majority is unique whatever the count,
+ *     and an even count just asks for more agreement (2 of 2, 3 of 4). 1 takes the one answer, no vote
+ * @param voteRetries times an assistant action without a majority is sampled afresh before its draft is rejected
  */
 public record PipelineConfig(
         String bootstrapServers,
@@ -58,7 +62,9 @@ public record PipelineConfig(
         int gatewayConcurrency,
         double nearDuplicateThreshold,
         double complexityLow,
-        double complexityHigh) {
+        double complexityHigh,
+        int assistantVotes,
+        int voteRetries) {
 
     public static final List<String> ALL_JUDGES = List.of(
             "JUDGE_HALLUCINATION", "JUDGE_CONSISTENCY", "JUDGE_TOOL_RESPONSE", "JUDGE_REPETITIVE");
@@ -85,6 +91,12 @@ public record PipelineConfig(
         if (!(0 <= complexityLow && complexityLow <= complexityHigh && complexityHigh <= 1)) {
             throw new IllegalArgumentException("the complexity band must satisfy 0 <= low <= high <= 1, got "
                     + complexityLow + ".." + complexityHigh);
+        }
+        if (assistantVotes < 1) {
+            throw new IllegalArgumentException("assistantVotes must be at least 1, got " + assistantVotes);
+        }
+        if (voteRetries < 0) {
+            throw new IllegalArgumentException("voteRetries must be at least 0, got " + voteRetries);
         }
         clientProperties = Map.copyOf(clientProperties);
         dialogMix = Map.copyOf(dialogMix);
@@ -132,6 +144,8 @@ public record PipelineConfig(
         b.nearDuplicateThreshold = nearDuplicateThreshold;
         b.complexityLow = complexityLow;
         b.complexityHigh = complexityHigh;
+        b.assistantVotes = assistantVotes;
+        b.voteRetries = voteRetries;
         return b;
     }
 
@@ -167,6 +181,8 @@ public record PipelineConfig(
         private double nearDuplicateThreshold = 0.9;
         private double complexityLow = 0.3;
         private double complexityHigh = 0.7;
+        private int assistantVotes = 1;
+        private int voteRetries = 1;
 
         private Builder(final Path dataDir) {
             this.dataDir = dataDir;
@@ -196,12 +212,14 @@ public record PipelineConfig(
             complexityHigh = high;
             return this;
         }
+        public Builder assistantVotes(final int v) { assistantVotes = v; return this; }
+        public Builder voteRetries(final int v) { voteRetries = v; return this; }
 
         public PipelineConfig build() {
             return new PipelineConfig(bootstrapServers, registryUrl, dataDir, topicPrefix, partitions, replication,
                     clientProperties, faultRate, seed, maxInFlightDialogs, planLimit, dialogMix, maxTargetTurns,
                     maxToolsPerDialog, maxSteps, maxGeneration, judges, judgeVotes, gatewayConcurrency,
-                    nearDuplicateThreshold, complexityLow, complexityHigh);
+                    nearDuplicateThreshold, complexityLow, complexityHigh, assistantVotes, voteRetries);
         }
     }
 }

@@ -95,6 +95,26 @@ class TurnStageTest {
     }
 
     @Test
+    void withoutAVoteAnAssistantStepIsAskedOnceAndItsAnswerApplied() {
+        drafts.pipeInput("d0-3", DialogDraft.newBuilder(StageFixtures.draft("d0-3", 0))
+                .setTurns(List.of(userSays("Weather in Lisbon?").getTurn())).setNext(Agent.ASSISTANT).setStep(1)
+                .build());
+        final List<LlmRequest> asked = requests.readValuesToList();
+        assertThat(asked).singleElement().satisfies(request -> {
+            assertThat(request.getTask()).isEqualTo(AgentTask.ASSISTANT_TURN);
+            assertThat(request.getSampleIndex()).isZero();
+        });
+
+        replies.pipeInput("d0-3", StageFixtures.reply(asked.get(0), AssistantVoteTest.calling(
+                AssistantVoteTest.call("Get Hourly Forecast", "{\"city\":\"Lisbon\"}")), null));
+
+        assertThat(nextDrafts.readValuesToList()).singleElement()
+                .satisfies(next -> assertThat(next.getNext()).isEqualTo(Agent.TOOL));
+        assertThat(requests.readValuesToList()).extracting(LlmRequest::getTask)
+                .containsExactly(AgentTask.TOOL_RESPONSE);
+    }
+
+    @Test
     void aFailedAgentCallEndsTheDraftRejectedWithTheReasonAndTellsItsPlanner() {
         drafts.pipeInput("d3-7", StageFixtures.draft("d3-7", 3));
         final LlmRequest request = requests.readValue();
