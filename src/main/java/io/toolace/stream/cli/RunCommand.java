@@ -97,6 +97,16 @@ public final class RunCommand implements Callable<Integer> {
             description = "LLM requests the gateway keeps in flight (default: ${DEFAULT-VALUE}).")
     int concurrency;
 
+    @Option(names = "--assistant-votes",
+            description = "Answers sampled of each assistant action; kept when more than half agree on the tool calls"
+                    + " (default: 1 with the procedural backend, whose answers are deterministic; 3 with openai).")
+    Integer assistantVotes;
+
+    @Option(names = "--vote-retries", defaultValue = "1",
+            description = "Times an assistant action without a majority is sampled afresh before the draft is rejected"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int voteRetries;
+
     @Option(names = "--complexity-band", split = ",", paramLabel = "LOW,HIGH", defaultValue = "0.3,0.7",
             description = "Complexity the planner steers verified samples into: below, it asks the user agent for"
                     + " harder requests with more tools; above, simpler ones (default: ${DEFAULT-VALUE}).")
@@ -129,6 +139,8 @@ public final class RunCommand implements Callable<Integer> {
                 .judgeVotes(judgeVotes)
                 .gatewayConcurrency(concurrency)
                 .complexityBand(complexityBand[0], complexityBand[1])
+                .assistantVotes(assistantVotes != null ? assistantVotes : "openai".equals(llm.backend) ? 3 : 1)
+                .voteRetries(voteRetries)
                 .build();
         final PrintStream console = System.out;
         final long started = System.nanoTime();
