@@ -71,6 +71,11 @@ public final class FakeOpenAiServer implements AutoCloseable {
             return body.path("model").asText();
         }
 
+        /** The {@code seed} sent, or {@code null} when none was. */
+        public Long seed() {
+            return body.has("seed") ? body.get("seed").asLong() : null;
+        }
+
         /** The content of the message with this role ({@code system}, {@code user}). */
         public String message(final String role) {
             for (final JsonNode message : body.path("messages")) {
