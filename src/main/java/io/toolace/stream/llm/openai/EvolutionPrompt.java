@@ -39,13 +39,8 @@ public final class EvolutionPrompt {
     private final PromptTemplate template;
 
     public EvolutionPrompt(final String promptVersion) {
-        this.template = PromptTemplate.load(promptVersion, "generate_api");
-        for (final String indicator : ApiForge.indicators()) {
-            if (!template.has(INDICATOR + indicator)) {
-                throw new IllegalStateException("prompt template generate_api (" + promptVersion
-                        + ") does not explain the diversity indicator " + indicator);
-            }
-        }
+        this.template = PromptTemplate.load(promptVersion, "generate_api")
+                .requireSections(INDICATOR, ApiForge.indicators());
     }
 
     /**

@@ -136,6 +136,32 @@ public final class JsonAnswers {
         return (ObjectNode) value;
     }
 
+    /** The field {@code name} of {@code parent} as a boolean, {@code fallback} when optional and absent. */
+    public static boolean bool(final JsonNode parent, final String parentPath, final String name,
+            final boolean required, final boolean fallback) throws AnswerRejected {
+        final JsonNode value = field(parent, parentPath, name, required);
+        if (value == null) {
+            return fallback;
+        }
+        if (!value.isBoolean()) {
+            throw wrongType(parentPath, name, "true or false", value);
+        }
+        return value.booleanValue();
+    }
+
+    /** The field {@code name} of {@code parent} as an int, {@code fallback} when optional and absent. */
+    public static int integer(final JsonNode parent, final String parentPath, final String name,
+            final boolean required, final int fallback) throws AnswerRejected {
+        final JsonNode value = field(parent, parentPath, name, required);
+        if (value == null) {
+            return fallback;
+        }
+        if (!value.canConvertToExactIntegral() || !value.canConvertToInt()) {
+            throw wrongType(parentPath, name, "an integer", value);
+        }
+        return value.asInt();
+    }
+
     /** {@code parent[index]} as an object. */
     public static ObjectNode element(final ArrayNode parent, final String parentPath, final int index)
             throws AnswerRejected {

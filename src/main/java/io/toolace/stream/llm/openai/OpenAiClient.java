@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -46,24 +47,35 @@ public final class OpenAiClient {
         return endpoint;
     }
 
-    /** Sends the messages with the endpoint's model and sampling settings. */
-    public CompletableFuture<Completion> complete(final List<ChatMessage> messages) {
-        final HttpRequest.Builder request = HttpRequest.newBuilder(endpoint.chatCompletionsUrl())
+    /**
+     * Sends the messages with the endpoint's model and sampling settings.
+     *
+     * @param seed the sampling seed: equal seeds make a server that honours {@code seed} repeat its
+     *     answer, different seeds let the samples of one consistency vote differ
+     */
+    public CompletableFuture<Completion> complete(final List<ChatMessage> messages, final long seed) {
+        return post(endpoint.chatCompletionsUrl(), body(messages, seed)).thenApply(this::completion);
+    }
+
+    /** Posts a JSON body to a URL of this endpoint, with its timeout and key; any status completes normally. */
+    CompletableFuture<HttpResponse<String>> post(final URI url, final ObjectNode body) {
+        final HttpRequest.Builder request = HttpRequest.newBuilder(url)
                 .timeout(endpoint.requestTimeout())
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body(messages)));
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes(body)));
         if (endpoint.hasApiKey()) {
             request.header("Authorization", "Bearer " + endpoint.apiKey());
         }
-        return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString()).thenApply(this::completion);
+        return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private byte[] body(final List<ChatMessage> messages) {
+    private ObjectNode body(final List<ChatMessage> messages, final long seed) {
         final ObjectNode body = JSON.createObjectNode()
                 .put("model", endpoint.model())
                 .put("temperature", endpoint.temperature())
-                .put("max_tokens", endpoint.maxTokens());
+                .put("max_tokens", endpoint.maxTokens())
+                .put("seed", seed);
         final ArrayNode list = body.putArray("messages");
         for (final ChatMessage message : messages) {
             list.addObject().put("role", message.role()).put("content", message.content());
@@ -71,6 +83,10 @@ public final class OpenAiClient {
         if (endpoint.jsonMode()) {
             body.putObject("response_format").put("type", "json_object");
         }
+        return body;
+    }
+
+    private static byte[] bytes(final ObjectNode body) {
         try {
             return JSON.writeValueAsBytes(body);
         } catch (final JsonProcessingException e) {
@@ -107,7 +123,7 @@ public final class OpenAiClient {
     }
 
     /** The body's start on one line, with the API key blanked in case a proxy echoes the request. */
-    private String excerpt(final String body) {
+    String excerpt(final String body) {
         String text = body.strip().replaceAll("\\s+", " ");
         if (endpoint.hasApiKey()) {
             text = text.replace(endpoint.apiKey(), "<redacted>");

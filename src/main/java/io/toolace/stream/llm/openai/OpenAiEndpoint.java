@@ -107,8 +107,17 @@ public record OpenAiEndpoint(URI baseUrl, String model, String apiKey, Duration 
 
     /** The chat-completions URL: the base URL with {@code /chat/completions} appended. */
     public URI chatCompletionsUrl() {
+        return under("/chat/completions");
+    }
+
+    /** The legacy completions URL, the one that can echo the prompt's log-probabilities. */
+    public URI completionsUrl() {
+        return under("/completions");
+    }
+
+    private URI under(final String path) {
         final String base = baseUrl.toString();
-        return URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/chat/completions");
+        return URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + path);
     }
 
     public boolean hasApiKey() {

@@ -109,6 +109,20 @@ public final class PromptTemplate {
         return out.toString();
     }
 
+    /**
+     * Checks that the template has a section {@code prefix + key} for every key, so a template that
+     * forgot to explain, say, a dialog type fails when the backend starts, not on the first such
+     * request.
+     *
+     * @throws IllegalStateException naming the first missing section
+     */
+    public PromptTemplate requireSections(final String prefix, final Iterable<String> keys) {
+        for (final String key : keys) {
+            section(prefix + key);
+        }
+        return this;
+    }
+
     /** Whether the template has a section of that name. */
     public boolean has(final String section) {
         return sections.containsKey(section);

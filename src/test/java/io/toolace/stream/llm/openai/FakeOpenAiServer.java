@@ -25,6 +25,8 @@ import java.util.function.Function;
  * JDK's) on a free port that answers {@code POST /v1/chat/completions} with OpenAI's response
  * JSON. Answers come from a queue of scripted {@link Reply replies}, then from a function of the
  * request; every request is recorded so a test can assert the prompt, model and headers sent.
+ * {@code POST /v1/completions} (the legacy endpoint, for echoed log-probabilities) answers from a
+ * function of its own, 404 until a test sets one, as a chat-only server does.
  */
 public final class FakeOpenAiServer implements AutoCloseable {
 
@@ -71,6 +73,11 @@ public final class FakeOpenAiServer implements AutoCloseable {
             return body.path("model").asText();
         }
 
+        /** The {@code seed} sent, or {@code null} when none was. */
+        public Long seed() {
+            return body.has("seed") ? body.get("seed").asLong() : null;
+        }
+
         /** The content of the message with this role ({@code system}, {@code user}). */
         public String message(final String role) {
             for (final JsonNode message : body.path("messages")) {
@@ -90,6 +97,8 @@ public final class FakeOpenAiServer implements AutoCloseable {
     private final AtomicInteger served = new AtomicInteger();
     private volatile Function<Received, Reply> fallback =
             request -> Reply.status(500, "fake server: no scripted answer left");
+    private volatile Function<Received, Reply> legacy =
+            request -> Reply.status(404, "fake server: no /v1/completions here");
 
     private FakeOpenAiServer(final HttpServer server) {
         this.server = server;
@@ -101,6 +110,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
             final HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
             final FakeOpenAiServer fake = new FakeOpenAiServer(http);
             http.createContext("/v1/chat/completions", fake::handle);
+            http.createContext("/v1/completions", fake::handleLegacy);
             http.start();
             return fake;
         } catch (final IOException e) {
@@ -125,12 +135,32 @@ public final class FakeOpenAiServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Answers {@code POST /v1/completions} with this function; a {@link Reply#rawBody} reply is sent
+     * as written, so a test states the legacy completion JSON (with or without logprobs) itself.
+     */
+    public FakeOpenAiServer completionsWith(final Function<Received, Reply> answers) {
+        this.legacy = answers;
+        return this;
+    }
+
     /** The requests received so far, oldest first. */
     public List<Received> requests() {
         return new ArrayList<>(received);
     }
 
     private void handle(final HttpExchange exchange) throws IOException {
+        serve(exchange, request -> {
+            final Reply queued = script.poll();
+            return queued != null ? queued : fallback.apply(request);
+        });
+    }
+
+    private void handleLegacy(final HttpExchange exchange) throws IOException {
+        serve(exchange, legacy);
+    }
+
+    private void serve(final HttpExchange exchange, final Function<Received, Reply> answers) throws IOException {
         try {
             if (!"POST".equals(exchange.getRequestMethod())) {
                 send(exchange, 405, "{\"error\":{\"message\":\"method not allowed\"}}");
@@ -147,8 +177,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
             final Received request = new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
                     Map.copyOf(exchange.getRequestHeaders()), body);
             received.add(request);
-            final Reply queued = script.poll();
-            final Reply reply = queued != null ? queued : fallback.apply(request);
+            final Reply reply = answers.apply(request);
             if (reply.content() == null) {
                 send(exchange, reply.status(), reply.errorBody());
             } else {

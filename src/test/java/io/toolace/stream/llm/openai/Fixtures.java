@@ -1,15 +1,24 @@
 package io.toolace.stream.llm.openai;
 
+import io.toolace.stream.dialog.ToolSamples;
 import io.toolace.stream.llm.LlmRequests;
+import io.toolace.stream.records.Agent;
 import io.toolace.stream.records.AgentTask;
 import io.toolace.stream.records.ApiDefinition;
 import io.toolace.stream.records.ApiGenerationInput;
 import io.toolace.stream.records.ContextNode;
+import io.toolace.stream.records.DialogDraft;
+import io.toolace.stream.records.DialogType;
+import io.toolace.stream.records.FunctionCall;
 import io.toolace.stream.records.LlmRequest;
 import io.toolace.stream.records.Lineage;
 import io.toolace.stream.records.NodeLevel;
+import io.toolace.stream.records.Role;
+import io.toolace.stream.records.Sample;
 import io.toolace.stream.records.SeedDocument;
 import io.toolace.stream.records.SeedKind;
+import io.toolace.stream.records.ToolResult;
+import io.toolace.stream.records.Turn;
 import java.util.List;
 
 /** Realistic inputs and model answers for the openai backend's tests. */
@@ -158,6 +167,92 @@ final class Fixtures {
                 .setExample(example)
                 .setDiversity(diversity)
                 .setGeneration(example == null ? 0 : 1)
+                .build();
+    }
+
+    // ---- a dependent refund dialog -------------------------------------------------------------
+
+    static final ApiDefinition FIND_PAYMENT = tool("find_payment",
+            "Finds a customer's most recent payment by the email address it was made with.",
+            "{\"type\":\"object\",\"properties\":{\"customer_email\":{\"type\":\"string\",\"format\":\"email\","
+                    + "\"description\":\"The payer's email address.\"},\"status\":{\"type\":\"string\","
+                    + "\"enum\":[\"succeeded\",\"refunded\"],\"description\":\"Only payments in this status.\"}},"
+                    + "\"required\":[\"customer_email\"]}",
+            "{\"type\":\"object\",\"properties\":{\"payment_id\":{\"type\":\"string\"},\"amount\":{\"type\":\"integer\","
+                    + "\"description\":\"In cents.\"},\"currency\":{\"type\":\"string\"},\"status\":{\"type\":\"string\"}}}");
+    static final ApiDefinition REFUND_PAYMENT = tool("refund_payment", "Refunds a payment in full or in part.",
+            EXAMPLE.getParameters(),
+            "{\"type\":\"object\",\"properties\":{\"refund_id\":{\"type\":\"string\"},\"status\":{\"type\":\"string\","
+                    + "\"enum\":[\"pending\",\"succeeded\",\"failed\"]},\"amount\":{\"type\":\"integer\"}}}");
+
+    static final Turn ASK_REFUND = new Turn(Role.USER, "Hi, it's anna@example.com. Please refund my last payment.",
+            List.of(), List.of(), List.of());
+    static final Turn CALL_FIND = new Turn(Role.ASSISTANT, null,
+            List.of(new FunctionCall("find_payment", "{\"customer_email\":\"anna@example.com\"}")), List.of(),
+            List.of("need_tool: yes", "api: find_payment", "required: customer_email <- user"));
+    static final Turn FOUND = new Turn(Role.TOOL, null, List.of(), List.of(new ToolResult("find_payment",
+            "{\"payment_id\":\"pay_8Kd2\",\"amount\":4999,\"currency\":\"eur\",\"status\":\"succeeded\"}")),
+            List.of());
+    static final Turn CALL_REFUND = new Turn(Role.ASSISTANT, null,
+            List.of(new FunctionCall("refund_payment", "{\"payment_id\":\"pay_8Kd2\"}")), List.of(),
+            List.of("need_tool: yes", "api: refund_payment", "required: payment_id <- result of find_payment"));
+    static final Turn REFUNDED = new Turn(Role.TOOL, null, List.of(), List.of(new ToolResult("refund_payment",
+            "{\"refund_id\":\"re_31Qa\",\"status\":\"pending\",\"amount\":4999}")), List.of());
+    static final Turn SUMMARY = new Turn(Role.ASSISTANT,
+            "I found your payment pay_8Kd2 of 49.99 EUR and refunded it in full.\nRefund re_31Qa is pending.",
+            List.of(), List.of(), List.of("need_tool: no", "answer: summarise the results of refund_payment"));
+    static final List<Turn> REFUND_DIALOG = List.of(ASK_REFUND, CALL_FIND, FOUND, CALL_REFUND, REFUNDED, SUMMARY);
+
+    static final String USER_STYLE = "Write casually, like a chat with a friend. Be less literal: hint at what you need.";
+
+    /** A dependent dialog over the two payment tools, at the given turns, next agent as the turns imply. */
+    static DialogDraft draft(final DialogType type, final int targetTurns, final Agent next, final List<Turn> turns) {
+        final List<ApiDefinition> tools = List.of(FIND_PAYMENT, REFUND_PAYMENT);
+        return DialogDraft.newBuilder()
+                .setId("d0-17")
+                .setPlannerPartition(0)
+                .setSeq(17)
+                .setDialogType(type)
+                .setTargetTurns(targetTurns)
+                .setComplexity(0.62)
+                .setTools(tools)
+                .setSystem(ToolSamples.systemPrompt(tools))
+                .setUserInstruction(USER_STYLE)
+                .setTurns(turns)
+                .setNext(next)
+                .setStep(turns.size())
+                .setLineage(Lineage.newBuilder().build())
+                .build();
+    }
+
+    static Sample sample(final List<Turn> turns) {
+        final List<ApiDefinition> tools = List.of(FIND_PAYMENT, REFUND_PAYMENT);
+        return Sample.newBuilder()
+                .setId("sample-3f9a")
+                .setDialogId("d0-17")
+                .setPlannerPartition(0)
+                .setDialogType(DialogType.DEPENDENT)
+                .setDomain("Finance")
+                .setSystem(ToolSamples.systemPrompt(tools))
+                .setTools(tools)
+                .setTurns(turns)
+                .setLineage(Lineage.newBuilder().build())
+                .build();
+    }
+
+    static LlmRequest request(final AgentTask task, final Object payload, final int step, final int sampleIndex) {
+        return LlmRequests.of(task, "replies", "d0-17", step, sampleIndex, "test", payload, 0);
+    }
+
+    private static ApiDefinition tool(final String name, final String description, final String parameters,
+            final String response) {
+        return ApiDefinition.newBuilder(EXAMPLE)
+                .setId("api-" + name)
+                .setName(name)
+                .setDescription(description)
+                .setSubdomain("Payments")
+                .setParameters(parameters)
+                .setResponse(response)
                 .build();
     }
 

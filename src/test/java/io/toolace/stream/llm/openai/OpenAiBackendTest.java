@@ -24,7 +24,6 @@ import io.toolace.stream.records.NodeLevel;
 import io.toolace.stream.records.SpeciationResult;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -342,16 +341,14 @@ class OpenAiBackendTest {
     }
 
     @Test
-    void tasksWithoutPromptGiveAClearErrorWithoutACall() throws Exception {
-        // Given
-        final EnumSet<AgentTask> unsupported = EnumSet.complementOf(EnumSet.copyOf(OpenAiBackend.supportedTasks()));
-
+    void everyTaskHasAPromptAndAWrongPayloadIsRejectedWithoutACall() throws Exception {
         // Then
-        assertThat(OpenAiBackend.supportedTasks()).containsExactlyInAnyOrder(AgentTask.EXTRACT_DOMAINS, AgentTask.GENERATE_API);
-        assertThat(unsupported).hasSize(AgentTask.values().length - 2);
-        for (final AgentTask task : unsupported) {
-            final LlmReply reply = answer(request(task, PAYMENTS_MANUAL));
-            assertThat(reply.getError()).isEqualTo("openai backend: no prompt template for task " + task + " yet");
+        assertThat(OpenAiBackend.supportedTasks()).containsExactlyInAnyOrder(AgentTask.values());
+        for (final AgentTask task : AgentTask.values()) {
+            final Object wrong = task == AgentTask.EXTRACT_DOMAINS ? generationInput(null, List.of()) : PAYMENTS_MANUAL;
+            final LlmReply reply = answer(request(task, wrong));
+            assertThat(reply.getError()).startsWith("openai " + task + " request rejected: payload is a ")
+                    .contains("this task takes a ");
             assertThat(reply.getResult()).isNull();
             assertThat(reply.getUsage().getBackend()).isEqualTo("openai");
         }

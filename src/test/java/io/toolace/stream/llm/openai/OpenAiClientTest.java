@@ -17,6 +17,8 @@ class OpenAiClientTest {
     private static final List<ChatMessage> MESSAGES =
             List.of(ChatMessage.system("Answer in JSON."), ChatMessage.user("Name one domain."));
 
+    private static final long SEED = 1_234_567L;
+
     private FakeOpenAiServer server;
 
     @BeforeEach
@@ -33,7 +35,7 @@ class OpenAiClientTest {
     void answerTextFinishReasonAndUsageAreRead() throws Exception {
         server.enqueue(Reply.truncated("{\"domain\": \"Fin"));
 
-        final Completion completion = client(OpenAiEndpoint.of(server.baseUrl(), "m")).complete(MESSAGES)
+        final Completion completion = client(OpenAiEndpoint.of(server.baseUrl(), "m")).complete(MESSAGES, SEED)
                 .get(10, TimeUnit.SECONDS);
 
         assertThat(completion.content()).isEqualTo("{\"domain\": \"Fin");
@@ -48,13 +50,14 @@ class OpenAiClientTest {
         final OpenAiEndpoint endpoint = OpenAiEndpoint.of(server.baseUrl(), "gpt-4o-mini")
                 .withTemperature(0.2).withMaxTokens(512).withJsonMode(false);
 
-        client(endpoint).complete(MESSAGES).get(10, TimeUnit.SECONDS);
+        client(endpoint).complete(MESSAGES, SEED).get(10, TimeUnit.SECONDS);
 
         final FakeOpenAiServer.Received sent = server.requests().get(0);
         assertThat(sent.model()).isEqualTo("gpt-4o-mini");
         assertThat(sent.body().path("temperature").asDouble()).isEqualTo(0.2);
         assertThat(sent.body().path("max_tokens").asInt()).isEqualTo(512);
         assertThat(sent.body().has("response_format")).isFalse();
+        assertThat(sent.body().path("seed").asLong()).isEqualTo(SEED);
         assertThat(sent.message("system")).isEqualTo("Answer in JSON.");
         assertThat(sent.message("user")).isEqualTo("Name one domain.");
         assertThat(sent.authorization()).isNull();
@@ -64,7 +67,7 @@ class OpenAiClientTest {
     void errorStatusFailsWithTheCodeAndAnExcerpt() {
         server.enqueue(Reply.status(503, "model is loading"));
 
-        assertThatThrownBy(() -> client(OpenAiEndpoint.of(server.baseUrl(), "m")).complete(MESSAGES).get(10, TimeUnit.SECONDS))
+        assertThatThrownBy(() -> client(OpenAiEndpoint.of(server.baseUrl(), "m")).complete(MESSAGES, SEED).get(10, TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class)
                 .cause()
                 .isInstanceOfSatisfying(OpenAiException.class, e -> {
@@ -80,12 +83,12 @@ class OpenAiClientTest {
                 Reply.rawBody("{\"choices\": [{\"message\": {\"role\": \"assistant\", \"content\": [1]}}]}"));
         final OpenAiClient client = client(OpenAiEndpoint.of(server.baseUrl(), "m"));
 
-        assertThatThrownBy(() -> client.complete(MESSAGES).get(10, TimeUnit.SECONDS))
+        assertThatThrownBy(() -> client.complete(MESSAGES, SEED).get(10, TimeUnit.SECONDS))
                 .hasCauseInstanceOf(OpenAiException.class)
                 .hasMessageContaining("HTTP 200: response body is not JSON: <html>proxy login</html>");
-        assertThatThrownBy(() -> client.complete(MESSAGES).get(10, TimeUnit.SECONDS))
+        assertThatThrownBy(() -> client.complete(MESSAGES, SEED).get(10, TimeUnit.SECONDS))
                 .hasMessageContaining("HTTP 200: response has no choices[0].message");
-        assertThatThrownBy(() -> client.complete(MESSAGES).get(10, TimeUnit.SECONDS))
+        assertThatThrownBy(() -> client.complete(MESSAGES, SEED).get(10, TimeUnit.SECONDS))
                 .hasMessageContaining("HTTP 200: choices[0].message.content is not a string");
     }
 
@@ -94,7 +97,7 @@ class OpenAiClientTest {
         server.enqueue(Reply.rawBody("{\"choices\": [{\"message\": {\"role\": \"assistant\", \"content\": null},"
                 + " \"finish_reason\": \"content_filter\"}]}"));
 
-        final Completion completion = client(OpenAiEndpoint.of(server.baseUrl(), "m")).complete(MESSAGES)
+        final Completion completion = client(OpenAiEndpoint.of(server.baseUrl(), "m")).complete(MESSAGES, SEED)
                 .get(10, TimeUnit.SECONDS);
 
         assertThat(completion).isEqualTo(new Completion("", "content_filter", 0, 0));
@@ -112,7 +115,7 @@ class OpenAiClientTest {
         });
         final OpenAiClient client = client(OpenAiEndpoint.of(server.baseUrl(), "m").withRequestTimeout(Duration.ofMillis(300)));
 
-        assertThatThrownBy(() -> client.complete(MESSAGES).get(10, TimeUnit.SECONDS))
+        assertThatThrownBy(() -> client.complete(MESSAGES, SEED).get(10, TimeUnit.SECONDS))
                 .hasCauseInstanceOf(java.net.http.HttpTimeoutException.class);
     }
 

@@ -15,7 +15,8 @@ class PromptTemplateTest {
 
     @Test
     void everyTemplateOfTheCurrentVersionLoadsWithSystemAndUserParts() {
-        for (final String name : List.of("extract_domains", "generate_api")) {
+        for (final String name : List.of("extract_domains", "generate_api", "user_turn", "assistant_turn",
+                "tool_response", "judge_hallucination", "judge_consistency", "judge_tool_response", "judge_repetitive")) {
             final PromptTemplate template = PromptTemplate.load(LlmRequests.PROMPT_VERSION, name);
 
             assertThat(template.has(PromptTemplate.SYSTEM)).isTrue();
