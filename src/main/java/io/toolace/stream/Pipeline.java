@@ -95,8 +95,13 @@ public final class Pipeline implements AutoCloseable {
      */
     public static Pipeline start(final PipelineConfig config, final Set<String> stages, final Duration timeout)
             throws InterruptedException {
-        return start(config, stages, timeout, new ProceduralBackend(
-                new ProceduralSettings(config.faultRate(), config.seed())));
+        return start(config, stages, timeout, proceduralBackend(config));
+    }
+
+    /** The embedded backend for the config's seed and fault rate, mixing request types as a pipeline run does. */
+    public static ProceduralBackend proceduralBackend(final PipelineConfig config) {
+        return new ProceduralBackend(new ProceduralSettings(config.faultRate(), config.seed(),
+                ProceduralSettings.PIPELINE_MIXED_SHARE));
     }
 
     /** As {@link #start(PipelineConfig, Set, Duration)}, the gateway asking {@code backend}, which the pipeline closes. */

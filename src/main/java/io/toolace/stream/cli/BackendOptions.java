@@ -1,11 +1,10 @@
 package io.toolace.stream.cli;
 
+import io.toolace.stream.Pipeline;
 import io.toolace.stream.kafka.PipelineConfig;
 import io.toolace.stream.llm.LlmBackend;
 import io.toolace.stream.llm.openai.OpenAiBackend;
 import io.toolace.stream.llm.openai.OpenAiEndpoint;
-import io.toolace.stream.llm.procedural.ProceduralBackend;
-import io.toolace.stream.llm.procedural.ProceduralSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Option;
@@ -58,7 +57,7 @@ public final class BackendOptions {
     LlmBackend create(final PipelineConfig config) {
         switch (backend) {
             case "procedural":
-                return new ProceduralBackend(new ProceduralSettings(config.faultRate(), config.seed()));
+                return Pipeline.proceduralBackend(config);
             case "openai":
                 if (baseUrl == null || baseUrl.isBlank() || model == null || model.isBlank()) {
                     throw new IllegalArgumentException("--backend openai needs --base-url and --model"

@@ -59,7 +59,7 @@ public final class ProceduralDialogs {
 
     /** A backend with the fault rate and seed, and a pool of {@code poolSize} APIs made by it. */
     public ProceduralDialogs(final double faultRate, final long seed, final int poolSize) {
-        this.backend = new ProceduralBackend(new ProceduralSettings(faultRate, seed));
+        this.backend = new ProceduralBackend(new ProceduralSettings(faultRate, seed, ProceduralSettings.PIPELINE_MIXED_SHARE));
         this.pool = ProceduralPool.build(backend, poolSize, seed);
         this.planning = new Planning(pool.apis(), seed);
     }

@@ -82,7 +82,7 @@ public final class DialogAgents {
         }
         final List<String> faults = new ArrayList<>(1);
         dialog.injectionAt(Step.RESULT).ifPresent(injection -> {
-            final int index = draft.getDialogType() == DialogType.DEPENDENT ? 0 : injection.call();
+            final int index = dialog.plan().type() == DialogType.DEPENDENT ? 0 : injection.call();
             if (injection.fault() == Fault.CONSIST_TOOL_NAME_MISMATCH) {
                 results.set(index, new ToolResult(injection.parameter(), results.get(index).getResults()));
             } else {
@@ -208,7 +208,7 @@ public final class DialogAgents {
     private static TurnResult answer(final Dialog dialog, final SplittableRandom rnd) {
         final List<String> thinking = new ArrayList<>(List.of("need_tool: no"));
         String text;
-        if (dialog.draft.getDialogType() == DialogType.NON_TOOL) {
+        if (dialog.plan().type() == DialogType.NON_TOOL) {
             final NonToolTopic topic = dialog.plan().topic();
             thinking.add(topic.kind() == NonToolTopic.Kind.OUT_OF_SCOPE
                     ? "reason: no available tool can " + topic.request()
@@ -244,7 +244,7 @@ public final class DialogAgents {
 
     /** For a dependent request, the sentence naming the value that went from the first result into the second call. */
     private static Optional<String> handOver(final Dialog dialog, final Turn called) {
-        if (dialog.draft.getDialogType() != DialogType.DEPENDENT || called.getCalls().isEmpty()) {
+        if (dialog.plan().type() != DialogType.DEPENDENT || called.getCalls().isEmpty()) {
             return Optional.empty();
         }
         final Link link = dialog.plan().link();
@@ -286,9 +286,9 @@ public final class DialogAgents {
 
         Dialog(final DialogDraft draft, final Agent agent, final ProceduralSettings settings) {
             this.draft = draft;
-            this.position = DialogScript.locate(draft, agent);
+            this.position = DialogScript.locate(draft, agent, settings.mixedShare());
             this.apis = ApiSpec.of(draft.getTools());
-            this.planner = new DialogPlanner(draft, apis, settings.seed());
+            this.planner = new DialogPlanner(draft, apis, settings.seed(), settings.mixedShare());
             this.injector = new FaultInjector(draft, planner, apis, settings.faultRate());
         }
 
@@ -300,8 +300,7 @@ public final class DialogAgents {
                 final RequestPlan effective = FaultInjector.effective(clean, injection);
                 // A faulted request stays as planned, so that a follow-up value never masks its fault.
                 if (injection.isEmpty() && planner.followsUp(request)) {
-                    final int previous = position.start() - DialogScript.of(draft.getDialogType()).size();
-                    plan = FollowUp.apply(effective, draft.getTurns().subList(previous, position.start()));
+                    plan = FollowUp.apply(effective, draft.getTurns().subList(position.previousStart(), position.start()));
                 } else {
                     plan = effective;
                 }

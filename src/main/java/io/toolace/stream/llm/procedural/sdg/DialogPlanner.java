@@ -38,9 +38,11 @@ final class DialogPlanner {
     private final List<ApiSpec> apis;
     private final long dialogSeed;
     private final Persona persona;
+    private final double mixedShare;
 
-    DialogPlanner(final DialogDraft draft, final List<ApiSpec> apis, final long backendSeed) {
+    DialogPlanner(final DialogDraft draft, final List<ApiSpec> apis, final long backendSeed, final double mixedShare) {
         this.draft = draft;
+        this.mixedShare = mixedShare;
         this.apis = apis;
         this.dialogSeed = ContentHash.seed(Long.toString(backendSeed), draft.getId());
         this.persona = Persona.of(draft, random("persona", 0));
@@ -74,7 +76,7 @@ final class DialogPlanner {
     /** The plan of request {@code index} (0-based), before any fault. */
     RequestPlan plan(final int index) {
         final SplittableRandom rnd = random("request", index);
-        final DialogType type = draft.getDialogType();
+        final DialogType type = DialogScript.typeOf(draft, index, mixedShare);
         switch (type) {
             case SINGLE:
                 return new RequestPlan(index, type, List.of(call(pick(apis, rnd), rnd, null, null)), null, null, null);
@@ -97,7 +99,7 @@ final class DialogPlanner {
      * fits (see {@link FollowUp}); only requests after the first, of types whose first call the user states.
      */
     boolean followsUp(final int index) {
-        final DialogType type = draft.getDialogType();
+        final DialogType type = DialogScript.typeOf(draft, index, mixedShare);
         return index > 0 && (type == DialogType.SINGLE || type == DialogType.PARALLEL || type == DialogType.CLARIFY)
                 && random("follow-up", index).nextDouble() < FOLLOW_UP_SHARE;
     }

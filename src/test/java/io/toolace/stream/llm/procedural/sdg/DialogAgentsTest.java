@@ -99,6 +99,36 @@ class DialogAgentsTest {
     }
 
     @Test
+    void laterRequestsOfAMultiTurnDialogMixTypesAndANoToolDialogStaysWithoutTools() {
+        final DialogDriver mixing = new DialogDriver(new DialogAgents(new ProceduralSettings(0, 42L, 1.0)));
+        final List<ApiDefinition> tools = List.of(Fixtures.WEATHER, Fixtures.EXCHANGE, Fixtures.FLIGHTS, Fixtures.BOOKING);
+        int parallelTurns = 0;
+        int questions = 0;
+        int textOnlyRequests = 0;
+        for (int i = 0; i < 100; i++) {
+            final DialogDraft d = mixing.run(Fixtures.draft("mix-" + i, DialogType.SINGLE, 3, tools, "", 0.5));
+            assertThat(d.getNext()).as("dialog %s ends", d.getId()).isEqualTo(Agent.DONE);
+            // the first request is the dialog's own type: one call
+            assertThat(d.getTurns().get(1).getCalls()).hasSize(1);
+            parallelTurns += (int) d.getTurns().stream().filter(t -> t.getCalls().size() > 1).count();
+            questions += (int) d.getTurns().stream().filter(t -> t.getRole() == Role.ASSISTANT && t.getCalls().isEmpty()
+                    && t.getThinking().stream().anyMatch(l -> l.endsWith("ask the user"))).count();
+            for (int t = 1; t < d.getTurns().size(); t++) {
+                textOnlyRequests += d.getTurns().get(t - 1).getRole() == Role.USER
+                        && d.getTurns().get(t).getThinking().contains("need_tool: no") ? 1 : 0;
+            }
+        }
+        assertThat(parallelTurns).isPositive();
+        assertThat(questions).isPositive();
+        assertThat(textOnlyRequests).isPositive();
+
+        for (int i = 0; i < 50; i++) {
+            final DialogDraft d = mixing.run(Fixtures.draft("nomix-" + i, DialogType.NON_TOOL, 3, tools, "", 0.5));
+            assertThat(d.getTurns()).allSatisfy(t -> assertThat(t.getCalls()).isEmpty());
+        }
+    }
+
+    @Test
     void followUpRequestsTakeAValueFromThePreviousResult() {
         int followUps = 0;
         for (final DialogType type : List.of(DialogType.SINGLE, DialogType.PARALLEL, DialogType.CLARIFY)) {
