@@ -112,6 +112,17 @@ public final class RunCommand implements Callable<Integer> {
                     + " harder requests with more tools; above, simpler ones (default: ${DEFAULT-VALUE}).")
     double[] complexityBand;
 
+    @Option(names = "--complexity-model",
+            description = "Measure a verified sample's complexity as the backend model's mean token loss on it (openai:"
+                    + " echoed logprobs of /completions, as vLLM serves them); without logprobs, and with the procedural"
+                    + " backend, the proxy measures it. Costs one call per verified sample.")
+    boolean complexityModel;
+
+    @Option(names = "--complexity-loss", split = ",", paramLabel = "EASY,HARD", defaultValue = "0.5,2.5",
+            description = "With --complexity-model: mean token loss (nats/token) of complexity 0 and of complexity 1,"
+                    + " linear between; calibrate per model (default: ${DEFAULT-VALUE}).")
+    double[] complexityLoss;
+
     @Option(names = "--progress-every", defaultValue = "PT2S",
             description = "How often to print a progress line, ISO-8601 (default: ${DEFAULT-VALUE}).")
     Duration progressEvery;
@@ -129,6 +140,9 @@ public final class RunCommand implements Callable<Integer> {
         if (complexityBand.length != 2) {
             throw new ParameterException(spec.commandLine(), "--complexity-band takes two numbers, LOW,HIGH");
         }
+        if (complexityLoss.length != 2) {
+            throw new ParameterException(spec.commandLine(), "--complexity-loss takes two numbers, EASY,HARD");
+        }
         final PipelineConfig config = cluster.toBuilder()
                 .faultRate(faultRate)
                 .seed(seed)
@@ -141,6 +155,8 @@ public final class RunCommand implements Callable<Integer> {
                 .complexityBand(complexityBand[0], complexityBand[1])
                 .assistantVotes(assistantVotes != null ? assistantVotes : "openai".equals(llm.backend) ? 3 : 1)
                 .voteRetries(voteRetries)
+                .complexityModel(complexityModel)
+                .complexityLoss(complexityLoss[0], complexityLoss[1])
                 .build();
         final PrintStream console = System.out;
         final long started = System.nanoTime();

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Metrics;
 import io.toolace.stream.dialog.ComplexityEvaluator;
 import io.toolace.stream.dialog.Samples;
 import io.toolace.stream.kafka.PipelineConfig;
+import io.toolace.stream.kafka.Topics;
 import io.toolace.stream.records.AgentTask;
 import io.toolace.stream.records.JudgeResult;
 import io.toolace.stream.records.Layer;
@@ -21,32 +22,34 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The second layer: collects one vote per judge and vote index (a reply the gateway delivers twice is
- * dropped), and once every vote is in, keeps one verdict per judge, the majority's, then decides.
+ * dropped), and once every vote is in, keeps one verdict per judge, the majority's, then decides. The
+ * replies to {@code SCORE_COMPLEXITY} share the topic, and go to {@link ComplexityScoring}.
  */
 final class ModelLayerProcessor implements Processor<String, LlmReply, String, Object> {
 
     private final PipelineConfig config;
-    private final ComplexityEvaluator complexity;
-    private ProcessorContext<String, Object> context;
+    private final ComplexityScoring scoring;
     private KeyValueStore<String, Sample> judging;
-    private KeyValueStore<String, String> seen;
 
-    ModelLayerProcessor(final PipelineConfig config, final ComplexityEvaluator complexity) {
+    ModelLayerProcessor(final Topics topics, final PipelineConfig config, final ComplexityEvaluator complexity) {
         this.config = config;
-        this.complexity = complexity;
+        this.scoring = new ComplexityScoring(topics, config, complexity);
     }
 
     @Override
     public void init(final ProcessorContext<String, Object> context) {
-        this.context = context;
         this.judging = context.getStateStore(VerificationStage.JUDGING_STORE);
-        this.seen = context.getStateStore(VerificationStage.SEEN_STORE);
+        scoring.init(context);
     }
 
     @Override
     public void process(final Record<String, LlmReply> record) {
         final LlmReply reply = record.value();
         if (reply == null) {
+            return;
+        }
+        if (reply.getRequest().getTask() == AgentTask.SCORE_COMPLEXITY) {
+            scoring.scored(record, reply);
             return;
         }
         final Sample pending = judging.get(reply.getRequest().getCorrelationId());
@@ -65,7 +68,7 @@ final class ModelLayerProcessor implements Processor<String, LlmReply, String, O
             return;
         }
         judging.delete(judged.getId());
-        Decisions.decide(context, record, seen, complexity, majority(judged, config.judgeVotes()));
+        scoring.decide(record, majority(judged, config.judgeVotes()));
     }
 
     /** While votes are collected, a vote's judge field ends with its index, so a repeated reply is seen. */

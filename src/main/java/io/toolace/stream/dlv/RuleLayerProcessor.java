@@ -26,6 +26,7 @@ final class RuleLayerProcessor implements Processor<String, Sample, String, Obje
     private final PipelineConfig config;
     private final RuleLayer ruleLayer;
     private final ComplexityEvaluator complexity;
+    private final ComplexityScoring scoring;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, Sample> judging;
     private KeyValueStore<String, String> seen;
@@ -36,6 +37,7 @@ final class RuleLayerProcessor implements Processor<String, Sample, String, Obje
         this.config = config;
         this.ruleLayer = ruleLayer;
         this.complexity = complexity;
+        this.scoring = new ComplexityScoring(topics, config, complexity);
     }
 
     @Override
@@ -43,6 +45,7 @@ final class RuleLayerProcessor implements Processor<String, Sample, String, Obje
         this.context = context;
         this.judging = context.getStateStore(VerificationStage.JUDGING_STORE);
         this.seen = context.getStateStore(VerificationStage.SEEN_STORE);
+        scoring.init(context);
     }
 
     @Override
@@ -51,14 +54,14 @@ final class RuleLayerProcessor implements Processor<String, Sample, String, Obje
         if (sample == null) {
             return;
         }
-        if (seen.get(sample.getId()) != null || judging.get(sample.getId()) != null) {
+        if (seen.get(sample.getId()) != null || judging.get(sample.getId()) != null || scoring.pending(sample.getId())) {
             Decisions.decide(context, record, seen, complexity, Samples.withVerdicts(sample, List.of(Samples.failure(
                     "SAMPLE_DUPLICATE", Layer.PIPELINE, -1, "same content as an earlier sample"))));
             return;
         }
         final List<Verdict> failures = ruleLayer.check(sample);
         if (!failures.isEmpty() || config.judges().isEmpty()) {
-            Decisions.decide(context, record, seen, complexity, Samples.withVerdicts(sample, failures));
+            scoring.decide(record, Samples.withVerdicts(sample, failures));
             return;
         }
         judging.put(sample.getId(), sample);

@@ -15,7 +15,8 @@ import org.apache.kafka.streams.state.Stores;
  * it is rejected at once. A sample that passes is put to every configured model-layer judge through the
  * gateway; the verdicts fan back in and the sample is verified only when every judge passed it.
  * Identical content that was already verified or is being judged is rejected as a duplicate, so no
- * key appears twice in {@code samples.verified}.
+ * key appears twice in {@code samples.verified}. With {@link PipelineConfig#complexityModel()}, a sample
+ * that passed is decided only once the gateway has measured its complexity ({@link ComplexityScoring}).
  *
  * <p>Topics: in {@code samples.candidates} (key sample content hash, value Sample) and
  * {@code llm.replies.verify} (key sample id, value LlmReply); out {@code llm.requests},
@@ -26,6 +27,7 @@ public final class VerificationStage implements Stage {
 
     static final String JUDGING_STORE = "judging";
     static final String SEEN_STORE = "verified-ids";
+    static final String SCORING_STORE = "complexity-scoring";
     static final String REQUESTS_SINK = "to-llm-requests";
     static final String VERIFIED_SINK = "to-samples-verified";
     static final String REJECTED_SINK = "to-samples-rejected";
@@ -61,13 +63,15 @@ public final class VerificationStage implements Stage {
         topics.verifyReplies.addSource(topology, "judge-replies");
         topology.addProcessor("rule-layer", () -> new RuleLayerProcessor(topics, config, ruleLayer, complexity),
                 "samples-candidates");
-        topology.addProcessor("model-layer", () -> new ModelLayerProcessor(config, complexity),
+        topology.addProcessor("model-layer", () -> new ModelLayerProcessor(topics, config, complexity),
                 "judge-replies");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JUDGING_STORE),
                 Serdes.String(), topics.sampleCandidates.valueSerde()), "rule-layer", "model-layer");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SEEN_STORE),
                 Serdes.String(), Serdes.String()), "rule-layer", "model-layer");
-        topics.llmRequests.addSink(topology, REQUESTS_SINK, "rule-layer");
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SCORING_STORE),
+                Serdes.String(), topics.sampleCandidates.valueSerde()), "rule-layer", "model-layer");
+        topics.llmRequests.addSink(topology, REQUESTS_SINK, "rule-layer", "model-layer");
         topics.verified.addSink(topology, VERIFIED_SINK, "rule-layer", "model-layer");
         topics.rejected.addSink(topology, REJECTED_SINK, "rule-layer", "model-layer");
         Outcomes.addSink(topology, topics, OUTCOMES_SINK, "rule-layer", "model-layer");

@@ -39,6 +39,14 @@ import java.util.Objects;
  *     agree on their tool calls. Any count of at least 1 works: a strict majority is unique whatever the count,
  *     and an even count just asks for more agreement (2 of 2, 3 of 4). 1 takes the one answer, no vote
  * @param voteRetries times an assistant action without a majority is sampled afresh before its draft is rejected
+ * @param complexityModel measure a verified sample's complexity as the backend model's mean token loss on it (a
+ *     {@code SCORE_COMPLEXITY} request through the gateway) rather than with the model-free proxy; a backend
+ *     without log-probabilities falls back to the proxy. Off by default: it costs one more call per sample
+ * @param complexityLossEasy mean token loss, nats/token, at or below which a sample has complexity 0; between it
+ *     and {@code complexityLossHard} complexity grows linearly, so the band's middle is their middle. The defaults,
+ *     0.5 and 2.5, are a starting point, not a measurement: the level depends on the model and on the text scored
+ *     (the whole JSONL line, tool list included), so read the losses of a first run and set the scale around them
+ * @param complexityLossHard mean token loss at or above which a sample has complexity 1
  */
 public record PipelineConfig(
         String bootstrapServers,
@@ -64,7 +72,10 @@ public record PipelineConfig(
         double complexityLow,
         double complexityHigh,
         int assistantVotes,
-        int voteRetries) {
+        int voteRetries,
+        boolean complexityModel,
+        double complexityLossEasy,
+        double complexityLossHard) {
 
     public static final List<String> ALL_JUDGES = List.of(
             "JUDGE_HALLUCINATION", "JUDGE_CONSISTENCY", "JUDGE_TOOL_RESPONSE", "JUDGE_REPETITIVE");
@@ -97,6 +108,10 @@ public record PipelineConfig(
         }
         if (voteRetries < 0) {
             throw new IllegalArgumentException("voteRetries must be at least 0, got " + voteRetries);
+        }
+        if (!(0 <= complexityLossEasy && complexityLossEasy < complexityLossHard)) {
+            throw new IllegalArgumentException("the complexity loss scale must satisfy 0 <= easy < hard, got "
+                    + complexityLossEasy + ".." + complexityLossHard);
         }
         clientProperties = Map.copyOf(clientProperties);
         dialogMix = Map.copyOf(dialogMix);
@@ -146,6 +161,9 @@ public record PipelineConfig(
         b.complexityHigh = complexityHigh;
         b.assistantVotes = assistantVotes;
         b.voteRetries = voteRetries;
+        b.complexityModel = complexityModel;
+        b.complexityLossEasy = complexityLossEasy;
+        b.complexityLossHard = complexityLossHard;
         return b;
     }
 
@@ -183,6 +201,9 @@ public record PipelineConfig(
         private double complexityHigh = 0.7;
         private int assistantVotes = 1;
         private int voteRetries = 1;
+        private boolean complexityModel;
+        private double complexityLossEasy = 0.5;
+        private double complexityLossHard = 2.5;
 
         private Builder(final Path dataDir) {
             this.dataDir = dataDir;
@@ -214,12 +235,19 @@ public record PipelineConfig(
         }
         public Builder assistantVotes(final int v) { assistantVotes = v; return this; }
         public Builder voteRetries(final int v) { voteRetries = v; return this; }
+        public Builder complexityModel(final boolean v) { complexityModel = v; return this; }
+        public Builder complexityLoss(final double easy, final double hard) {
+            complexityLossEasy = easy;
+            complexityLossHard = hard;
+            return this;
+        }
 
         public PipelineConfig build() {
             return new PipelineConfig(bootstrapServers, registryUrl, dataDir, topicPrefix, partitions, replication,
                     clientProperties, faultRate, seed, maxInFlightDialogs, planLimit, dialogMix, maxTargetTurns,
                     maxToolsPerDialog, maxSteps, maxGeneration, judges, judgeVotes, gatewayConcurrency,
-                    nearDuplicateThreshold, complexityLow, complexityHigh, assistantVotes, voteRetries);
+                    nearDuplicateThreshold, complexityLow, complexityHigh, assistantVotes, voteRetries,
+                    complexityModel, complexityLossEasy, complexityLossHard);
         }
     }
 }

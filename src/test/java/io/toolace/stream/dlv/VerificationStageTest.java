@@ -2,12 +2,17 @@ package io.toolace.stream.dlv;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.toolace.stream.StageFixtures;
 import io.toolace.stream.dialog.ComplexityProxy;
 import io.toolace.stream.dialog.Samples;
 import io.toolace.stream.dialog.ToolSamples;
 import io.toolace.stream.kafka.PipelineConfig;
+import io.toolace.stream.llm.procedural.ProceduralBackend;
+import io.toolace.stream.llm.procedural.ProceduralSettings;
 import io.toolace.stream.records.AgentTask;
+import io.toolace.stream.records.ComplexityResult;
 import io.toolace.stream.records.DialogDraft;
 import io.toolace.stream.records.DialogOutcome;
 import io.toolace.stream.records.JudgeResult;
@@ -21,6 +26,7 @@ import io.toolace.stream.records.Turn;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -48,9 +54,12 @@ class VerificationStageTest {
     private TestOutputTopic<String, Sample> verified;
     private TestOutputTopic<String, Sample> rejected;
     private TestOutputTopic<String, DialogOutcome> outcomes;
+    /** The global registry keeps no values until a registry is added to it. */
+    private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
 
     @BeforeEach
     void start() {
+        Metrics.addRegistry(metrics);
         fixtures = new StageFixtures(dir);
         open(PipelineConfig.builder(dir).build(), "verification-stage-test");
     }
@@ -71,6 +80,8 @@ class VerificationStageTest {
     void stop() {
         driver.close();
         fixtures.close();
+        Metrics.removeRegistry(metrics);
+        metrics.close();
     }
 
     private static Sample sample(final String dialogId, final String userText) {
@@ -177,5 +188,103 @@ class VerificationStageTest {
         final Sample out = rejected.readValue();
         assertThat(Samples.failedRules(out)).containsExactly("MODEL_HALLUCINATION");
         assertThat(outcomes.readValue().getRules()).containsExactly("MODEL_HALLUCINATION");
+    }
+
+    @Test
+    void withTheModelOnAPassingSampleIsDecidedWithItsMeasuredLossAndRepeatedScoresAreDropped() {
+        // Given the model measuring complexity on the default scale (loss 0.5 easy .. 2.5 hard)
+        driver.close();
+        open(PipelineConfig.builder(dir).complexityModel(true).build(), "verification-scored-test");
+        final Sample sample = sample("d1-6", "weather in Braga");
+        candidates.pipeInput(sample.getId(), sample);
+
+        // When every judge passes it
+        for (final LlmRequest request : requests.readValuesToList()) {
+            replies.pipeInput(sample.getId(), verdict(request, true));
+        }
+
+        // Then it is not decided yet, but put to the model
+        assertThat(verified.isEmpty()).isTrue();
+        assertThat(outcomes.isEmpty()).isTrue();
+        final LlmRequest score = requests.readValue();
+        assertThat(score.getTask()).isEqualTo(AgentTask.SCORE_COMPLEXITY);
+        assertThat(score.getReplyTopic()).isEqualTo(fixtures.topics.verifyReplies.name());
+        assertThat(score.getCorrelationId()).isEqualTo(sample.getId());
+        assertThat(((Sample) score.getPayload()).getVerdicts()).hasSize(4).allMatch(v -> v.getPassed());
+
+        // and the same content meanwhile is a duplicate
+        candidates.pipeInput(sample.getId(), Sample.newBuilder(sample).setDialogId("d1-7").build());
+        assertThat(rejected.readValue().getVerdicts().get(0).getRule()).isEqualTo("SAMPLE_DUPLICATE");
+        outcomes.readValue();
+
+        // When the model's loss comes, twice
+        final LlmReply measured = StageFixtures.reply(score, new ComplexityResult(2.0, true, "fixture"), null);
+        replies.pipeInput(sample.getId(), measured);
+        replies.pipeInput(sample.getId(), measured);
+
+        // Then it is verified once, with the loss on the scale as its complexity and the scorer in its lineage
+        final Sample out = verified.readValue();
+        assertThat(verified.isEmpty()).isTrue();
+        assertThat(out.getComplexity()).isEqualTo(0.75);
+        assertThat(out.getLineage().getAgents()).containsEntry("SCORE_COMPLEXITY", "test/fixture");
+        assertThat(outcomes.readValuesToList()).singleElement().satisfies(o -> {
+            assertThat(o.getStatus()).isEqualTo(OutcomeStatus.VERIFIED);
+            assertThat(o.getComplexity()).isEqualTo(0.75);
+        });
+        assertThat(metrics.counter("toolace.verify.complexity", "source", "model").count()).isEqualTo(1);
+    }
+
+    @Test
+    void anUnmeasuredOrFailedScoreFallsBackToTheProxy() throws Exception {
+        // Given the model on and no judges, so the rule layer asks for the score itself
+        driver.close();
+        open(PipelineConfig.builder(dir).complexityModel(true).judges(List.of()).build(),
+                "verification-unscored-test");
+        final Sample unmeasured = sample("d1-8", "weather in Evora");
+        final Sample failed = sample("d1-9", "weather in Beja, and tomorrow's too");
+        candidates.pipeInput(unmeasured.getId(), unmeasured);
+        candidates.pipeInput(failed.getId(), failed);
+        final List<LlmRequest> asked = requests.readValuesToList();
+        assertThat(asked).extracting(LlmRequest::getTask)
+                .containsExactly(AgentTask.SCORE_COMPLEXITY, AgentTask.SCORE_COMPLEXITY);
+
+        // When the procedural backend, which has no token loss, answers one, and the other call failed
+        try (ProceduralBackend procedural = new ProceduralBackend(new ProceduralSettings(0, 1))) {
+            replies.pipeInput(unmeasured.getId(), procedural.answer(asked.get(0)).get(10, TimeUnit.SECONDS));
+        }
+        replies.pipeInput(failed.getId(), StageFixtures.reply(asked.get(1), null, "HTTP 503 after 5 attempts"));
+
+        // Then both are verified with the proxy's measure, and the metric says so
+        final List<Sample> out = verified.readValuesToList();
+        assertThat(out).extracting(Sample::getId).containsExactly(unmeasured.getId(), failed.getId());
+        for (final Sample sample : out) {
+            assertThat(sample.getComplexity())
+                    .isEqualTo(new ComplexityProxy().complexity(ToolSamples.toToolSample(sample)));
+            assertThat(sample.getLineage().getAgents()).doesNotContainKey("SCORE_COMPLEXITY");
+        }
+        assertThat(outcomes.readValuesToList()).extracting(DialogOutcome::getComplexity)
+                .containsExactly(out.get(0).getComplexity(), out.get(1).getComplexity());
+        assertThat(metrics.counter("toolace.verify.complexity", "source", "proxy").count()).isEqualTo(2);
+        assertThat(metrics.counter("toolace.verify.complexity", "source", "model").count()).isZero();
+    }
+
+    @Test
+    void withTheModelOnARejectedSampleCostsNoScoreCall() {
+        driver.close();
+        open(PipelineConfig.builder(dir).complexityModel(true).build(), "verification-rejected-unscored-test");
+
+        candidates.pipeInput(sample("d1-10", "please break it"));
+
+        assertThat(requests.isEmpty()).isTrue();
+        assertThat(rejected.readValue().getComplexity()).isBetween(0.0, 1.0);
+    }
+
+    @Test
+    void theLossScaleIsLinearBetweenEasyAndHardAndClamped() {
+        final PipelineConfig config = PipelineConfig.builder(dir).complexityLoss(1.0, 3.0).build();
+
+        assertThat(ComplexityScoring.fromLoss(0.2, config)).isZero();
+        assertThat(ComplexityScoring.fromLoss(1.5, config)).isEqualTo(0.25);
+        assertThat(ComplexityScoring.fromLoss(4.0, config)).isEqualTo(1.0);
     }
 }

@@ -2,23 +2,28 @@ package io.toolace.stream.llm.openai;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.Metrics;
+import io.toolace.stream.dialog.ToolSamples;
 import io.toolace.stream.format.ContentHash;
+import io.toolace.stream.format.SampleFormat;
 import io.toolace.stream.llm.LlmBackend;
 import io.toolace.stream.llm.LlmRequests;
 import io.toolace.stream.records.AgentTask;
 import io.toolace.stream.records.ApiGenerationInput;
+import io.toolace.stream.records.ComplexityResult;
 import io.toolace.stream.records.DialogDraft;
 import io.toolace.stream.records.LlmReply;
 import io.toolace.stream.records.LlmRequest;
 import io.toolace.stream.records.LlmUsage;
 import io.toolace.stream.records.Sample;
 import io.toolace.stream.records.SeedDocument;
+import java.net.URI;
 import java.net.http.HttpTimeoutException;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -33,6 +38,13 @@ import org.slf4j.LoggerFactory;
  * generation ({@code USER_TURN}, {@code ASSISTANT_TURN}, {@code TOOL_RESPONSE}); and the four
  * model-layer judges ({@code JUDGE_*}). The CLI checks {@link #supportedTasks()} before starting a
  * run with this backend.
+ *
+ * <p>{@code SCORE_COMPLEXITY}, SDG's complexity evaluator, asks no prompt: it is the same model's
+ * {@link TokenLoss mean token loss} on the sample as the exported ToolACE JSONL line, the very text a
+ * trainer reads. The loss spans the whole line (tool list, user turns and JSON syntax too, not only the
+ * assistant's turns), as echoed log-probabilities come without turn boundaries; so its level depends on
+ * model and format, and the loss-to-complexity scale is configured. A server without echoed prompt
+ * log-probabilities gives a reply with {@code measured} false, and the stage falls back to its proxy.
  *
  * <p>Each call carries a {@code seed} derived from the request's correlation id and step plus its
  * {@code sampleIndex}: the N samples of one assistant action (the consistency vote) or of one judge
@@ -53,6 +65,7 @@ public final class OpenAiBackend implements LlmBackend {
     private static final Logger LOG = LoggerFactory.getLogger(OpenAiBackend.class);
 
     private final OpenAiClient client;
+    private final TokenLoss tokenLoss;
     private final Map<AgentTask, Task<?>> tasks;
 
     /**
@@ -61,6 +74,7 @@ public final class OpenAiBackend implements LlmBackend {
      */
     public OpenAiBackend(final OpenAiEndpoint endpoint) {
         this.client = new OpenAiClient(endpoint);
+        this.tokenLoss = new TokenLoss(endpoint);
         this.tasks = tasks(LlmRequests.PROMPT_VERSION);
     }
 
@@ -81,9 +95,11 @@ public final class OpenAiBackend implements LlmBackend {
             final JudgePrompt prompt = new JudgePrompt(version, judge);
             tasks.put(judge, new Task<>(Sample.class, prompt::messages, prompt::parse));
         }
-        if (!tasks.keySet().equals(SUPPORTED)) {
-            throw new IllegalStateException("openai backend has no prompt for "
-                    + EnumSet.complementOf(EnumSet.copyOf(tasks.keySet())));
+        final Set<AgentTask> prompted = EnumSet.complementOf(EnumSet.of(AgentTask.SCORE_COMPLEXITY));
+        if (!tasks.keySet().equals(prompted)) {
+            final Set<AgentTask> missing = EnumSet.copyOf(prompted);
+            missing.removeAll(tasks.keySet());
+            throw new IllegalStateException("openai backend has no prompt for " + missing);
         }
         return Collections.unmodifiableMap(tasks);
     }
@@ -116,6 +132,9 @@ public final class OpenAiBackend implements LlmBackend {
     @Override
     public CompletableFuture<LlmReply> answer(final LlmRequest request) {
         final long started = System.nanoTime();
+        if (request.getTask() == AgentTask.SCORE_COMPLEXITY) {
+            return scoreComplexity(request, started);
+        }
         final Task<?> task = tasks.get(request.getTask());
         final List<ChatMessage> messages;
         try {
@@ -140,6 +159,27 @@ public final class OpenAiBackend implements LlmBackend {
                         completion, started);
             }
         });
+    }
+
+    private CompletableFuture<LlmReply> scoreComplexity(final LlmRequest request, final long started) {
+        final String text;
+        try {
+            text = ToolSamples.toLine(typed(Sample.class, request.getPayload()), SampleFormat.TOOLACE);
+        } catch (final RuntimeException e) {
+            return CompletableFuture.completedFuture(failed(request, Failure.REQUEST, e.getMessage(), "", null, started));
+        }
+        final CompletableFuture<OptionalDouble> loss;
+        try {
+            loss = tokenLoss.meanLoss(text);
+        } catch (final RuntimeException e) {
+            return CompletableFuture.completedFuture(callFailed(request, e, started));
+        }
+        return loss.handle((mean, failure) -> failure != null ? callFailed(request, failure, started)
+                : LlmReply.newBuilder()
+                        .setRequest(request)
+                        .setResult(new ComplexityResult(mean.orElse(-1.0), mean.isPresent(), model()))
+                        .setUsage(usage(null, started))
+                        .build());
     }
 
     /** Why a reply carries no result; the metric tag and the words of the reason. */
@@ -190,9 +230,11 @@ public final class OpenAiBackend implements LlmBackend {
                     started);
         }
         // Transport failures (refused connection, timeout) often have no message: say where and how long.
+        final URI url = request.getTask() == AgentTask.SCORE_COMPLEXITY ? client.endpoint().completionsUrl()
+                : client.endpoint().chatCompletionsUrl();
         final String reason = cause.getClass().getSimpleName()
                 + (cause.getMessage() == null ? "" : " (" + cause.getMessage() + ")")
-                + " calling " + client.endpoint().chatCompletionsUrl()
+                + " calling " + url
                 + (cause instanceof HttpTimeoutException ? " with timeout " + client.endpoint().requestTimeout() : "");
         return failed(request, Failure.CALL, reason, "", null, started);
     }
@@ -234,12 +276,16 @@ public final class OpenAiBackend implements LlmBackend {
         }
 
         private P typed(final Object value) {
-            if (!payload.isInstance(value)) {
-                throw new IllegalArgumentException("payload is a " + (value == null ? "null" : value.getClass()
-                        .getSimpleName()) + ", this task takes a " + payload.getSimpleName());
-            }
-            return payload.cast(value);
+            return OpenAiBackend.typed(payload, value);
         }
+    }
+
+    private static <P> P typed(final Class<P> payload, final Object value) {
+        if (!payload.isInstance(value)) {
+            throw new IllegalArgumentException("payload is a " + (value == null ? "null" : value.getClass()
+                    .getSimpleName()) + ", this task takes a " + payload.getSimpleName());
+        }
+        return payload.cast(value);
     }
 
     @FunctionalInterface

@@ -7,6 +7,7 @@ import io.toolace.stream.llm.procedural.sdg.ProceduralJudges;
 import io.toolace.stream.llm.procedural.tss.ApiForge;
 import io.toolace.stream.llm.procedural.tss.Speciator;
 import io.toolace.stream.records.ApiGenerationInput;
+import io.toolace.stream.records.ComplexityResult;
 import io.toolace.stream.records.DialogDraft;
 import io.toolace.stream.records.LlmReply;
 import io.toolace.stream.records.LlmRequest;
@@ -23,6 +24,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The embedded default backend: deterministic (seeded by the request id), no network, microseconds a
  * call. A built-in taxonomy and grammar play every agent and judge, and inject labelled faults at the
  * configured rate so each run measures the verifier.
+ *
+ * <p>It has no model whose token loss could measure a sample's complexity, so it answers
+ * {@code SCORE_COMPLEXITY} with "not measured" and verification falls back to the proxy. A loss made
+ * up from the proxy would only be the proxy again, labelled as a model's measure.
  */
 public final class ProceduralBackend implements LlmBackend {
 
@@ -101,6 +106,8 @@ public final class ProceduralBackend implements LlmBackend {
                 return agents.assistantTurn((DialogDraft) request.getPayload(), rnd);
             case TOOL_RESPONSE:
                 return agents.toolTurn((DialogDraft) request.getPayload(), rnd);
+            case SCORE_COMPLEXITY:
+                return new ComplexityResult(-1.0, false, MODEL);
             default:
                 return judges.judge(request.getTask(), (Sample) request.getPayload());
         }

@@ -19,6 +19,8 @@ import io.toolace.stream.records.SeedDocument;
 import io.toolace.stream.records.SeedKind;
 import io.toolace.stream.records.ToolResult;
 import io.toolace.stream.records.Turn;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /** Realistic inputs and model answers for the openai backend's tests. */
@@ -271,6 +273,25 @@ final class Fixtures {
                 .setPath(path)
                 .setSeedId("seed-payments-manual")
                 .build();
+    }
+
+    /** A legacy completion with echoed prompt log-probabilities, in vLLM's and OpenAI's format. */
+    static String echoedCompletion(final String tokenLogprobs, final int promptTokens, final int completionTokens) {
+        final int n = tokenLogprobs.split(",").length;
+        final List<String> tokens = Collections.nCopies(n, "\"t\"");
+        return "{\"id\":\"cmpl-fake\",\"object\":\"text_completion\",\"model\":\"target-model\","
+                + "\"choices\":[{\"index\":0,\"text\":\"echoed\",\"finish_reason\":\"length\","
+                + "\"logprobs\":{\"tokens\":" + tokens + ",\"token_logprobs\":" + tokenLogprobs
+                + ",\"top_logprobs\":null,\"text_offset\":[]}}],"
+                + "\"usage\":{\"prompt_tokens\":" + promptTokens + ",\"completion_tokens\":" + completionTokens
+                + ",\"total_tokens\":" + (promptTokens + completionTokens) + "}}";
+    }
+
+    /** The echo of a prompt of {@code tokens} tokens whose mean loss is {@code loss} nats/token. */
+    static String echoedCompletion(final double loss, final int tokens) {
+        final List<String> logprobs = new ArrayList<>(Collections.nCopies(tokens, Double.toString(-loss)));
+        logprobs.set(0, "null");
+        return echoedCompletion(logprobs.toString(), tokens, 0);
     }
 
     private Fixtures() {}

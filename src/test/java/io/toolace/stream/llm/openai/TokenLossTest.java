@@ -1,6 +1,7 @@
 package io.toolace.stream.llm.openai;
 
 import static io.toolace.stream.llm.openai.Fixtures.API_KEY;
+import static io.toolace.stream.llm.openai.Fixtures.echoedCompletion;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -8,8 +9,6 @@ import static org.assertj.core.api.Assertions.within;
 import io.toolace.stream.llm.openai.FakeOpenAiServer.Received;
 import io.toolace.stream.llm.openai.FakeOpenAiServer.Reply;
 import java.time.Duration;
-import java.util.Collections;
-import java.util.List;
 import java.util.OptionalDouble;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +38,7 @@ class TokenLossTest {
     @Test
     void meanNegativeLogProbabilityOfThePromptTokensSkippingTheFirst() throws Exception {
         // Given: vLLM's answer to echo with max_tokens 0
-        server.completionsWith(request -> Reply.rawBody(completion(
+        server.completionsWith(request -> Reply.rawBody(echoedCompletion(
                 "[null, -2.0, -0.5, -1.0, -0.5]", 5, 0)));
 
         // When
@@ -63,7 +62,7 @@ class TokenLossTest {
         // Given: max_tokens 0 refused, as vLLM does; with 1, the generated token's logprob comes last
         server.completionsWith(request -> request.body().path("max_tokens").asInt() == 0
                 ? Reply.statusWithBody(400, "{\"error\":{\"message\":\"max_tokens must be at least 1, got 0.\"}}")
-                : Reply.rawBody(completion("[null, -3.0, -1.0, -9.0]", 3, 1)));
+                : Reply.rawBody(echoedCompletion("[null, -3.0, -1.0, -9.0]", 3, 1)));
 
         // When
         final OptionalDouble first = meanLoss();
@@ -87,7 +86,7 @@ class TokenLossTest {
         assertThat(meanLoss()).isEmpty();
 
         // llama.cpp's server: only the generated token's logprob, whatever echo says
-        server.completionsWith(request -> Reply.rawBody(completion("[-0.7]", 5, 1)));
+        server.completionsWith(request -> Reply.rawBody(echoedCompletion("[-0.7]", 5, 1)));
         assertThat(meanLoss()).isEmpty();
 
         // echo and logprobs refused whatever max_tokens is
@@ -110,17 +109,5 @@ class TokenLossTest {
 
     private OptionalDouble meanLoss() throws Exception {
         return loss.meanLoss(SAMPLE).get(10, TimeUnit.SECONDS);
-    }
-
-    /** A legacy completion with echoed prompt log-probabilities, in vLLM's and OpenAI's format. */
-    private static String completion(final String tokenLogprobs, final int promptTokens, final int completionTokens) {
-        final int n = tokenLogprobs.split(",").length;
-        final List<String> tokens = Collections.nCopies(n, "\"t\"");
-        return "{\"id\":\"cmpl-fake\",\"object\":\"text_completion\",\"model\":\"target-model\","
-                + "\"choices\":[{\"index\":0,\"text\":\"echoed\",\"finish_reason\":\"length\","
-                + "\"logprobs\":{\"tokens\":" + tokens + ",\"token_logprobs\":" + tokenLogprobs
-                + ",\"top_logprobs\":null,\"text_offset\":[]}}],"
-                + "\"usage\":{\"prompt_tokens\":" + promptTokens + ",\"completion_tokens\":" + completionTokens
-                + ",\"total_tokens\":" + (promptTokens + completionTokens) + "}}";
     }
 }
