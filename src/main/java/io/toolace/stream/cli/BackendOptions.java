@@ -3,8 +3,10 @@ package io.toolace.stream.cli;
 import io.toolace.stream.Pipeline;
 import io.toolace.stream.kafka.PipelineConfig;
 import io.toolace.stream.llm.LlmBackend;
+import io.toolace.stream.llm.openai.EndpointLimits;
 import io.toolace.stream.llm.openai.OpenAiBackend;
 import io.toolace.stream.llm.openai.OpenAiEndpoint;
+import io.toolace.stream.llm.routing.LlmConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Option;
@@ -49,16 +51,31 @@ public final class BackendOptions {
             description = "openai: most tokens of one answer (default: ${DEFAULT-VALUE}).")
     int maxTokens;
 
+    @Option(names = "--llm-config", defaultValue = "${env:TOOLACE_LLM_CONFIG}",
+            description = "openai: a YAML file of named endpoints, their limits and the route of each task; replaces --base-url and --model (env TOOLACE_LLM_CONFIG).")
+    Path llmConfig;
+
     @Option(names = "--no-json-mode",
             description = "openai: do not send response_format json_object (for servers that refuse it); answers are still parsed as JSON.")
     boolean noJsonMode;
 
     /** The backend the options name, for the config's procedural seed and fault rate. */
     LlmBackend create(final PipelineConfig config) {
+        if (llmConfig != null && !"openai".equals(backend)) {
+            throw new IllegalArgumentException("--llm-config configures openai endpoints: add --backend openai");
+        }
         switch (backend) {
             case "procedural":
                 return Pipeline.proceduralBackend(config);
             case "openai":
+                if (llmConfig != null) {
+                    if (baseUrl != null && !baseUrl.isBlank() || model != null && !model.isBlank()) {
+                        throw new IllegalArgumentException("--llm-config names the endpoints; drop --base-url and"
+                                + " --model (or TOOLACE_LLM_BASE_URL and TOOLACE_LLM_MODEL)");
+                    }
+                    return LlmConfig.load(llmConfig, new LlmConfig.Defaults(timeout, temperature, maxTokens, !noJsonMode))
+                            .backend(OpenAiBackend::new);
+                }
                 if (baseUrl == null || baseUrl.isBlank() || model == null || model.isBlank()) {
                     throw new IllegalArgumentException("--backend openai needs --base-url and --model"
                             + " (or TOOLACE_LLM_BASE_URL and TOOLACE_LLM_MODEL)");
@@ -70,7 +87,8 @@ public final class BackendOptions {
                         .withRequestTimeout(timeout)
                         .withTemperature(temperature)
                         .withMaxTokens(maxTokens)
-                        .withJsonMode(!noJsonMode));
+                        .withJsonMode(!noJsonMode)
+                        .withLimits(EndpointLimits.DEFAULTS));
             default:
                 throw new IllegalArgumentException("no backend '" + backend + "'; backends are procedural and openai");
         }

@@ -223,6 +223,12 @@ public final class OpenAiBackend implements LlmBackend {
     }
 
     private LlmReply callFailed(final LlmRequest request, final Throwable failure, final long started) {
+        final LlmReply reply = callFailedReply(request, failure, started);
+        reply.getUsage().setAttempts(OpenAiClient.attempts(failure));
+        return reply;
+    }
+
+    private LlmReply callFailedReply(final LlmRequest request, final Throwable failure, final long started) {
         final Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
         if (cause instanceof OpenAiException) {
@@ -261,6 +267,7 @@ public final class OpenAiBackend implements LlmBackend {
                 .setPromptTokens(completion == null ? 0 : completion.promptTokens())
                 .setCompletionTokens(completion == null ? 0 : completion.completionTokens())
                 .setLatencyMs((System.nanoTime() - started) / 1_000_000)
+                .setAttempts(completion == null ? 1 : completion.attempts())
                 .build();
     }
 

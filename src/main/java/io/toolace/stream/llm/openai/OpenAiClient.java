@@ -12,14 +12,18 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
- * Non-blocking calls to {@code POST {baseUrl}/chat/completions}. One call, one answer: no retries
- * and no rate limiting here, those belong to the gateway, which sees every call.
+ * Non-blocking calls to {@code POST {baseUrl}/chat/completions}, each through the endpoint's
+ * {@link EndpointGuard}, which spends its rate budgets, retries what is worth retrying and fails fast
+ * while its circuit is open, as the endpoint's {@link EndpointLimits} say.
  *
  * <p>A future completes with the answer, or exceptionally with an {@link OpenAiException} (the
- * server answered, but not with a chat completion) or the transport's own exception (no
- * connection, timeout).
+ * server answered, but not with a chat completion, after as many attempts as it says), a
+ * {@link RetriesExhaustedException} or {@link CircuitOpenException}, or, when a single attempt was
+ * allowed, the transport's own exception (no connection, timeout). {@link #attempts} reads the
+ * attempts a failure took.
  */
 public final class OpenAiClient {
 
@@ -28,11 +32,16 @@ public final class OpenAiClient {
     private static final int EXCERPT_CHARS = 500;
     private static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
+    /** A rough count that errs high for English and JSON; the answer's usage corrects it. */
+    private static final int BYTES_PER_TOKEN = 4;
+
     private final OpenAiEndpoint endpoint;
+    private final EndpointGuard guard;
     private final HttpClient http;
 
     public OpenAiClient(final OpenAiEndpoint endpoint) {
         this.endpoint = endpoint;
+        this.guard = EndpointGuard.of(endpoint);
         final Duration connect = endpoint.requestTimeout().compareTo(MAX_CONNECT_TIMEOUT) < 0
                 ? endpoint.requestTimeout() : MAX_CONNECT_TIMEOUT;
         this.http = HttpClient.newBuilder()
@@ -54,20 +63,51 @@ public final class OpenAiClient {
      *     answer, different seeds let the samples of one consistency vote differ
      */
     public CompletableFuture<Completion> complete(final List<ChatMessage> messages, final long seed) {
-        return post(endpoint.chatCompletionsUrl(), body(messages, seed)).thenApply(this::completion);
+        return exchange(endpoint.chatCompletionsUrl(), body(messages, seed)).thenApply(this::completion);
     }
 
-    /** Posts a JSON body to a URL of this endpoint, with its timeout and key; any status completes normally. */
+    /**
+     * Posts a JSON body to a URL of this endpoint through its guard, with its timeout and key; a
+     * status that is not retried, or the last of a retried one, completes normally.
+     */
     CompletableFuture<HttpResponse<String>> post(final URI url, final ObjectNode body) {
-        final HttpRequest.Builder request = HttpRequest.newBuilder(url)
-                .timeout(endpoint.requestTimeout())
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes(body)));
-        if (endpoint.hasApiKey()) {
-            request.header("Authorization", "Bearer " + endpoint.apiKey());
+        return exchange(url, body).thenApply(EndpointGuard.Outcome::response);
+    }
+
+    private CompletableFuture<EndpointGuard.Outcome> exchange(final URI url, final ObjectNode body) {
+        final byte[] bytes = bytes(body);
+        // An answer may run to max_tokens, and providers charge that against the budget up front too.
+        final int estimate = bytes.length / BYTES_PER_TOKEN + body.path("max_tokens").asInt(0);
+        return guard.call(estimate, timeout -> {
+            final HttpRequest.Builder request = HttpRequest.newBuilder(url)
+                    .timeout(timeout)
+                    .header("Content-Type", "application/json")
+                    .header("Accept", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(bytes));
+            if (endpoint.hasApiKey()) {
+                request.header("Authorization", "Bearer " + endpoint.apiKey());
+            }
+            return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString());
+        });
+    }
+
+    /**
+     * The attempts a failed call made: as its exception says, or 1 for a failure that does not
+     * count them (a single attempt's transport exception).
+     */
+    public static int attempts(final Throwable failure) {
+        final Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (cause instanceof OpenAiException e) {
+            return e.attempts();
         }
-        return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString());
+        if (cause instanceof RetriesExhaustedException e) {
+            return e.attempts();
+        }
+        if (cause instanceof CircuitOpenException e) {
+            return e.attempts();
+        }
+        return 1;
     }
 
     private ObjectNode body(final List<ChatMessage> messages, final long seed) {
@@ -94,32 +134,35 @@ public final class OpenAiClient {
         }
     }
 
-    private Completion completion(final HttpResponse<String> response) {
+    private Completion completion(final EndpointGuard.Outcome outcome) {
+        final HttpResponse<String> response = outcome.response();
+        final int attempts = outcome.attempts();
         final int status = response.statusCode();
         final String body = response.body() == null ? "" : response.body();
         if (status < 200 || status > 299) {
-            throw new OpenAiException(status, "chat completion failed", excerpt(body));
+            throw new OpenAiException(status, "chat completion failed", excerpt(body), attempts);
         }
         final JsonNode root;
         try {
             root = JSON.readTree(body);
         } catch (final JsonProcessingException e) {
-            throw new OpenAiException(status, "response body is not JSON", excerpt(body));
+            throw new OpenAiException(status, "response body is not JSON", excerpt(body), attempts);
         }
         final JsonNode message = root == null ? null : root.path("choices").path(0).get("message");
         if (message == null || !message.isObject()) {
-            throw new OpenAiException(status, "response has no choices[0].message", excerpt(body));
+            throw new OpenAiException(status, "response has no choices[0].message", excerpt(body), attempts);
         }
         final JsonNode content = message.get("content");
         if (content != null && !content.isNull() && !content.isTextual()) {
-            throw new OpenAiException(status, "choices[0].message.content is not a string", excerpt(body));
+            throw new OpenAiException(status, "choices[0].message.content is not a string", excerpt(body), attempts);
         }
         final JsonNode usage = root.path("usage");
         return new Completion(
                 content == null || content.isNull() ? "" : content.asText(),
                 root.path("choices").path(0).path("finish_reason").asText(""),
                 usage.path("prompt_tokens").asInt(0),
-                usage.path("completion_tokens").asInt(0));
+                usage.path("completion_tokens").asInt(0),
+                attempts);
     }
 
     /** The body's start on one line, with the API key blanked in case a proxy echoes the request. */

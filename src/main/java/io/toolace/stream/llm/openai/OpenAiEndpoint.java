@@ -22,9 +22,11 @@ import java.time.Duration;
  * @param maxTokens the most tokens one answer may have
  * @param jsonMode whether to send {@code response_format: {"type": "json_object"}}; turn it off for
  *     servers that reject the field
+ * @param name what logs and metrics call the endpoint (tag {@code endpoint})
+ * @param limits rate limits, retries and circuit breaker of every call to it
  */
 public record OpenAiEndpoint(URI baseUrl, String model, String apiKey, Duration requestTimeout,
-        double temperature, int maxTokens, boolean jsonMode) {
+        double temperature, int maxTokens, boolean jsonMode, String name, EndpointLimits limits) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
     public static final double DEFAULT_TEMPERATURE = 0.7;
@@ -49,9 +51,19 @@ public record OpenAiEndpoint(URI baseUrl, String model, String apiKey, Duration 
         if (maxTokens <= 0) {
             throw new IllegalArgumentException("max tokens must be positive, got " + maxTokens);
         }
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("endpoint name must be set: logs and metrics name it");
+        }
+        if (limits == null) {
+            throw new IllegalArgumentException("limits must be set; EndpointLimits.NONE has none");
+        }
     }
 
-    /** An endpoint without API key and with the default timeout, temperature, max tokens and JSON mode. */
+    /**
+     * An endpoint without API key and with the default timeout, temperature, max tokens and JSON
+     * mode, named after its host and port, with {@link EndpointLimits#NONE}: one attempt per call and
+     * no limits until {@link #withLimits} sets some.
+     */
     public static OpenAiEndpoint of(final String baseUrl, final String model) {
         final URI url;
         try {
@@ -60,27 +72,38 @@ public record OpenAiEndpoint(URI baseUrl, String model, String apiKey, Duration 
             throw new IllegalArgumentException("base URL must be an absolute http(s) URL, e.g. "
                     + "http://127.0.0.1:8000/v1; got " + baseUrl + " (" + e.getReason() + ")", e);
         }
-        return new OpenAiEndpoint(url, model, "", DEFAULT_TIMEOUT, DEFAULT_TEMPERATURE, DEFAULT_MAX_TOKENS, true);
+        return new OpenAiEndpoint(url, model, "", DEFAULT_TIMEOUT, DEFAULT_TEMPERATURE, DEFAULT_MAX_TOKENS, true,
+                url.getAuthority() == null ? baseUrl : url.getAuthority(), EndpointLimits.NONE);
     }
 
     public OpenAiEndpoint withApiKey(final String key) {
-        return new OpenAiEndpoint(baseUrl, model, key, requestTimeout, temperature, maxTokens, jsonMode);
+        return new OpenAiEndpoint(baseUrl, model, key, requestTimeout, temperature, maxTokens, jsonMode, name, limits);
     }
 
     public OpenAiEndpoint withRequestTimeout(final Duration timeout) {
-        return new OpenAiEndpoint(baseUrl, model, apiKey, timeout, temperature, maxTokens, jsonMode);
+        return new OpenAiEndpoint(baseUrl, model, apiKey, timeout, temperature, maxTokens, jsonMode, name, limits);
     }
 
     public OpenAiEndpoint withTemperature(final double value) {
-        return new OpenAiEndpoint(baseUrl, model, apiKey, requestTimeout, value, maxTokens, jsonMode);
+        return new OpenAiEndpoint(baseUrl, model, apiKey, requestTimeout, value, maxTokens, jsonMode, name, limits);
     }
 
     public OpenAiEndpoint withMaxTokens(final int value) {
-        return new OpenAiEndpoint(baseUrl, model, apiKey, requestTimeout, temperature, value, jsonMode);
+        return new OpenAiEndpoint(baseUrl, model, apiKey, requestTimeout, temperature, value, jsonMode, name, limits);
     }
 
     public OpenAiEndpoint withJsonMode(final boolean value) {
-        return new OpenAiEndpoint(baseUrl, model, apiKey, requestTimeout, temperature, maxTokens, value);
+        return new OpenAiEndpoint(baseUrl, model, apiKey, requestTimeout, temperature, maxTokens, value, name, limits);
+    }
+
+    public OpenAiEndpoint withName(final String value) {
+        return new OpenAiEndpoint(baseUrl, model, apiKey, requestTimeout, temperature, maxTokens, jsonMode, value,
+                limits);
+    }
+
+    public OpenAiEndpoint withLimits(final EndpointLimits value) {
+        return new OpenAiEndpoint(baseUrl, model, apiKey, requestTimeout, temperature, maxTokens, jsonMode, name,
+                value);
     }
 
     /**
@@ -126,9 +149,9 @@ public record OpenAiEndpoint(URI baseUrl, String model, String apiKey, Duration 
 
     @Override
     public String toString() {
-        return "OpenAiEndpoint[baseUrl=" + baseUrl + ", model=" + model
+        return "OpenAiEndpoint[name=" + name + ", baseUrl=" + baseUrl + ", model=" + model
                 + ", apiKey=" + (hasApiKey() ? "<redacted>" : "<none>")
                 + ", requestTimeout=" + requestTimeout + ", temperature=" + temperature
-                + ", maxTokens=" + maxTokens + ", jsonMode=" + jsonMode + "]";
+                + ", maxTokens=" + maxTokens + ", jsonMode=" + jsonMode + ", limits=" + limits + "]";
     }
 }

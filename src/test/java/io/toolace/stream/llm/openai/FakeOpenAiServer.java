@@ -11,12 +11,16 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -30,38 +34,55 @@ import java.util.function.Function;
  */
 public final class FakeOpenAiServer implements AutoCloseable {
 
-    /** What the server sends back for one request. */
-    public record Reply(int status, String content, String finishReason, String errorBody) {
+    /**
+     * What the server sends back for one request: status, body, extra response headers, and how long
+     * it waits before answering.
+     */
+    public record Reply(int status, String content, String finishReason, String errorBody, Map<String, String> headers,
+            Duration delay) {
 
         /** HTTP 200 with this assistant message, finished normally. */
         public static Reply answer(final String content) {
-            return new Reply(200, content, "stop", "");
+            return new Reply(200, content, "stop", "", Map.of(), Duration.ZERO);
         }
 
         /** HTTP 200 with this assistant message, cut off by {@code max_tokens}. */
         public static Reply truncated(final String content) {
-            return new Reply(200, content, "length", "");
+            return new Reply(200, content, "length", "", Map.of(), Duration.ZERO);
         }
 
         /** An error status with OpenAI's error JSON, e.g. 500 or 429. */
         public static Reply status(final int status, final String message) {
             return new Reply(status, null, null, "{\"error\":{\"message\":\"" + message
-                    + "\",\"type\":\"server_error\",\"param\":null,\"code\":null}}");
+                    + "\",\"type\":\"server_error\",\"param\":null,\"code\":null}}", Map.of(), Duration.ZERO);
         }
 
         /** An error status with this exact body. */
         public static Reply statusWithBody(final int status, final String body) {
-            return new Reply(status, null, null, body);
+            return new Reply(status, null, null, body, Map.of(), Duration.ZERO);
         }
 
         /** HTTP 200 with this exact body, not necessarily a chat completion. */
         public static Reply rawBody(final String body) {
-            return new Reply(200, null, null, body);
+            return new Reply(200, null, null, body, Map.of(), Duration.ZERO);
+        }
+
+        /** This reply with one more response header, e.g. {@code Retry-After}. */
+        public Reply withHeader(final String name, final String value) {
+            final Map<String, String> more = new HashMap<>(headers);
+            more.put(name, value);
+            return new Reply(status, content, finishReason, errorBody, Map.copyOf(more), delay);
+        }
+
+        /** This reply, sent only after the server has waited this long (to make a client time out). */
+        public Reply delayedBy(final Duration wait) {
+            return new Reply(status, content, finishReason, errorBody, headers, wait);
         }
     }
 
-    /** One request as the server received it. */
-    public record Received(String method, String path, Map<String, List<String>> headers, JsonNode body) {
+    /** One request as the server received it, and when ({@link System#nanoTime()}). */
+    public record Received(String method, String path, Map<String, List<String>> headers, JsonNode body,
+            long receivedNanos) {
 
         /** The {@code Authorization} header, or {@code null} when none was sent. */
         public String authorization() {
@@ -100,8 +121,12 @@ public final class FakeOpenAiServer implements AutoCloseable {
     private volatile Function<Received, Reply> legacy =
             request -> Reply.status(404, "fake server: no /v1/completions here");
 
+    /** Requests are served in parallel, as a real server does, so a delayed reply holds up no other. */
+    private final ExecutorService workers = Executors.newCachedThreadPool();
+
     private FakeOpenAiServer(final HttpServer server) {
         this.server = server;
+        server.setExecutor(workers);
     }
 
     /** Starts a server on a free loopback port. */
@@ -175,9 +200,18 @@ public final class FakeOpenAiServer implements AutoCloseable {
                 return;
             }
             final Received request = new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-                    Map.copyOf(exchange.getRequestHeaders()), body);
+                    Map.copyOf(exchange.getRequestHeaders()), body, System.nanoTime());
             received.add(request);
             final Reply reply = answers.apply(request);
+            if (!reply.delay().isZero()) {
+                try {
+                    Thread.sleep(reply.delay().toMillis());
+                } catch (final InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+            reply.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
             if (reply.content() == null) {
                 send(exchange, reply.status(), reply.errorBody());
             } else {
@@ -224,5 +258,6 @@ public final class FakeOpenAiServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        workers.shutdownNow();
     }
 }
