@@ -1,5 +1,6 @@
 package io.toolace.stream.kafka;
 
+import io.toolace.stream.llm.PriceTable;
 import io.toolace.stream.records.DialogType;
 import java.nio.file.Path;
 import java.util.EnumMap;
@@ -39,6 +40,9 @@ import java.util.Objects;
  *     agree on their tool calls. Any count of at least 1 works: a strict majority is unique whatever the count,
  *     and an even count just asks for more agreement (2 of 2, 3 of 4). 1 takes the one answer, no vote
  * @param voteRetries times an assistant action without a majority is sampled afresh before its draft is rejected
+ * @param llmCacheEntries answers the gateway keeps in memory to reply to a repeated request without a call; the least
+ *     recently used beyond it are paid for again. 0 turns the cache off
+ * @param prices USD per million prompt and completion tokens of each model, for the cost accounting
  */
 public record PipelineConfig(
         String bootstrapServers,
@@ -64,7 +68,9 @@ public record PipelineConfig(
         double complexityLow,
         double complexityHigh,
         int assistantVotes,
-        int voteRetries) {
+        int voteRetries,
+        int llmCacheEntries,
+        PriceTable prices) {
 
     public static final List<String> ALL_JUDGES = List.of(
             "JUDGE_HALLUCINATION", "JUDGE_CONSISTENCY", "JUDGE_TOOL_RESPONSE", "JUDGE_REPETITIVE");
@@ -98,6 +104,10 @@ public record PipelineConfig(
         if (voteRetries < 0) {
             throw new IllegalArgumentException("voteRetries must be at least 0, got " + voteRetries);
         }
+        if (llmCacheEntries < 0) {
+            throw new IllegalArgumentException("llmCacheEntries must be at least 0, got " + llmCacheEntries);
+        }
+        Objects.requireNonNull(prices, "prices");
         clientProperties = Map.copyOf(clientProperties);
         dialogMix = Map.copyOf(dialogMix);
         judges = List.copyOf(judges);
@@ -146,6 +156,8 @@ public record PipelineConfig(
         b.complexityHigh = complexityHigh;
         b.assistantVotes = assistantVotes;
         b.voteRetries = voteRetries;
+        b.llmCacheEntries = llmCacheEntries;
+        b.prices = prices;
         return b;
     }
 
@@ -183,6 +195,8 @@ public record PipelineConfig(
         private double complexityHigh = 0.7;
         private int assistantVotes = 1;
         private int voteRetries = 1;
+        private int llmCacheEntries = 100_000;
+        private PriceTable prices = PriceTable.NONE;
 
         private Builder(final Path dataDir) {
             this.dataDir = dataDir;
@@ -214,12 +228,15 @@ public record PipelineConfig(
         }
         public Builder assistantVotes(final int v) { assistantVotes = v; return this; }
         public Builder voteRetries(final int v) { voteRetries = v; return this; }
+        public Builder llmCacheEntries(final int v) { llmCacheEntries = v; return this; }
+        public Builder prices(final PriceTable v) { prices = v; return this; }
 
         public PipelineConfig build() {
             return new PipelineConfig(bootstrapServers, registryUrl, dataDir, topicPrefix, partitions, replication,
                     clientProperties, faultRate, seed, maxInFlightDialogs, planLimit, dialogMix, maxTargetTurns,
                     maxToolsPerDialog, maxSteps, maxGeneration, judges, judgeVotes, gatewayConcurrency,
-                    nearDuplicateThreshold, complexityLow, complexityHigh, assistantVotes, voteRetries);
+                    nearDuplicateThreshold, complexityLow, complexityHigh, assistantVotes, voteRetries,
+                    llmCacheEntries, prices);
         }
     }
 }
