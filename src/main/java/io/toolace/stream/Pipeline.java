@@ -158,8 +158,8 @@ public final class Pipeline implements AutoCloseable {
             runner.awaitRunning(timeout);
         }
         if (selected.contains("gateway")) {
-            gateway = new LlmGateway(topics, backend, config.gatewayConcurrency(), config.clientProperties(),
-                    bootstrapServers);
+            gateway = new LlmGateway(topics, backend, config.gatewayConcurrency(), config.llmCacheEntries(),
+                    config.prices(), config.clientProperties(), bootstrapServers);
             resources.add(gateway);
             gateway.start();
         }

@@ -4,11 +4,13 @@ import io.toolace.stream.Pipeline;
 import io.toolace.stream.kafka.PipelineConfig;
 import io.toolace.stream.llm.LlmBackend;
 import io.toolace.stream.llm.openai.EndpointLimits;
+import io.toolace.stream.llm.PriceTable;
 import io.toolace.stream.llm.openai.OpenAiBackend;
 import io.toolace.stream.llm.openai.OpenAiEndpoint;
 import io.toolace.stream.llm.routing.LlmConfig;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
@@ -58,6 +60,29 @@ public final class BackendOptions {
     @Option(names = "--no-json-mode",
             description = "openai: do not send response_format json_object (for servers that refuse it); answers are still parsed as JSON.")
     boolean noJsonMode;
+
+    @Option(names = "--prices", defaultValue = "${env:TOOLACE_LLM_PRICES}", paramLabel = "FILE",
+            description = "USD per million tokens of each model, YAML: 'gpt-4o-mini: {prompt: 0.15, completion: 0.60}'"
+                    + " (env TOOLACE_LLM_PRICES). Models without a price cost 0.")
+    Path pricesFile;
+
+    @Option(names = "--price", paramLabel = "MODEL=PROMPT,COMPLETION",
+            description = "USD per million prompt and completion tokens of a model; repeatable, wins over --prices.")
+    List<String> price = List.of();
+
+    @Option(names = "--llm-cache-entries", defaultValue = "${env:TOOLACE_LLM_CACHE_ENTRIES:-100000}",
+            description = "Answers the gateway keeps in memory to answer a repeated request without a call; the least"
+                    + " recently used beyond it are paid for again; 0 turns the cache off (default: ${DEFAULT-VALUE}).")
+    int cacheEntries;
+
+    /** The price table of --prices and --price. */
+    PriceTable prices() {
+        PriceTable table = pricesFile == null ? PriceTable.NONE : PriceTable.load(pricesFile);
+        for (final String assignment : price) {
+            table = table.with(assignment);
+        }
+        return table;
+    }
 
     /** The backend the options name, for the config's procedural seed and fault rate. */
     LlmBackend create(final PipelineConfig config) {

@@ -11,6 +11,7 @@ import io.toolace.stream.kafka.DeadLetters;
 import io.toolace.stream.kafka.PipelineConfig;
 import io.toolace.stream.kafka.SampleExporter;
 import io.toolace.stream.llm.LlmBackend;
+import io.toolace.stream.llm.PriceTable;
 import io.toolace.stream.records.DialogType;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -157,6 +158,8 @@ public final class RunCommand implements Callable<Integer> {
                 .voteRetries(voteRetries)
                 .complexityModel(complexityModel)
                 .complexityLoss(complexityLoss[0], complexityLoss[1])
+                .llmCacheEntries(llm.cacheEntries)
+                .prices(prices())
                 .build();
         final PrintStream console = System.out;
         final long started = System.nanoTime();
@@ -189,6 +192,7 @@ public final class RunCommand implements Callable<Integer> {
             }
             console.println(progress.line());
             printSummary(console, config, progress.verified(), (System.nanoTime() - started) / 1e9);
+            printCost(console);
         }
         return 0;
     }
@@ -199,6 +203,42 @@ public final class RunCommand implements Callable<Integer> {
         } catch (final IllegalArgumentException | UncheckedIOException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
+    }
+
+    private PriceTable prices() {
+        try {
+            return llm.prices();
+        } catch (final IllegalArgumentException | UncheckedIOException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    /**
+     * What this run's LLM calls cost: calls and the share answered from the cache, tokens paid for, and USD
+     * per task and model (from --price; unpriced models cost 0).
+     */
+    static void printCost(final PrintStream console) {
+        double calls = 0;
+        double cachedCalls = 0;
+        for (final Counter counter : Metrics.globalRegistry.find("toolace.llm.calls").counters()) {
+            calls += counter.count();
+            cachedCalls += "true".equals(counter.getId().getTag("cached")) ? counter.count() : 0;
+        }
+        final double hits = sum("toolace.llm.cache", "hit");
+        final double lookups = hits + sum("toolace.llm.cache", "miss");
+        final Map<String, Double> costs = new TreeMap<>();
+        for (final Counter counter : Metrics.globalRegistry.find("toolace.llm.cost").counters()) {
+            costs.merge(String.format("%-20s %s", counter.getId().getTag("task"), counter.getId().getTag("model")),
+                    counter.count(), Double::sum);
+        }
+        console.printf("llm: %.0f calls (%s from the cache, hit rate %s), %.0f tokens in, %.0f out, %.4f USD%n",
+                calls, percent(cachedCalls, calls), percent(hits, lookups), sum("toolace.llm.tokens", "prompt"),
+                sum("toolace.llm.tokens", "completion"), costs.values().stream().mapToDouble(Double::doubleValue).sum());
+        costs.forEach((taskModel, usd) -> {
+            if (usd > 0) {
+                console.printf("  %s %10.4f USD%n", taskModel, usd);
+            }
+        });
     }
 
     /** One line of live counts and rates since the previous line. */

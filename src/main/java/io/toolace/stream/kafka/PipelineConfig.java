@@ -1,5 +1,6 @@
 package io.toolace.stream.kafka;
 
+import io.toolace.stream.llm.PriceTable;
 import io.toolace.stream.records.DialogType;
 import java.nio.file.Path;
 import java.util.EnumMap;
@@ -47,6 +48,9 @@ import java.util.Objects;
  *     0.5 and 2.5, are a starting point, not a measurement: the level depends on the model and on the text scored
  *     (the whole JSONL line, tool list included), so read the losses of a first run and set the scale around them
  * @param complexityLossHard mean token loss at or above which a sample has complexity 1
+ * @param llmCacheEntries answers the gateway keeps in memory to reply to a repeated request without a call; the least
+ *     recently used beyond it are paid for again. 0 turns the cache off
+ * @param prices USD per million prompt and completion tokens of each model, for the cost accounting
  */
 public record PipelineConfig(
         String bootstrapServers,
@@ -75,7 +79,9 @@ public record PipelineConfig(
         int voteRetries,
         boolean complexityModel,
         double complexityLossEasy,
-        double complexityLossHard) {
+        double complexityLossHard,
+        int llmCacheEntries,
+        PriceTable prices) {
 
     public static final List<String> ALL_JUDGES = List.of(
             "JUDGE_HALLUCINATION", "JUDGE_CONSISTENCY", "JUDGE_TOOL_RESPONSE", "JUDGE_REPETITIVE");
@@ -113,6 +119,10 @@ public record PipelineConfig(
             throw new IllegalArgumentException("the complexity loss scale must satisfy 0 <= easy < hard, got "
                     + complexityLossEasy + ".." + complexityLossHard);
         }
+        if (llmCacheEntries < 0) {
+            throw new IllegalArgumentException("llmCacheEntries must be at least 0, got " + llmCacheEntries);
+        }
+        Objects.requireNonNull(prices, "prices");
         clientProperties = Map.copyOf(clientProperties);
         dialogMix = Map.copyOf(dialogMix);
         judges = List.copyOf(judges);
@@ -164,6 +174,8 @@ public record PipelineConfig(
         b.complexityModel = complexityModel;
         b.complexityLossEasy = complexityLossEasy;
         b.complexityLossHard = complexityLossHard;
+        b.llmCacheEntries = llmCacheEntries;
+        b.prices = prices;
         return b;
     }
 
@@ -204,6 +216,8 @@ public record PipelineConfig(
         private boolean complexityModel;
         private double complexityLossEasy = 0.5;
         private double complexityLossHard = 2.5;
+        private int llmCacheEntries = 100_000;
+        private PriceTable prices = PriceTable.NONE;
 
         private Builder(final Path dataDir) {
             this.dataDir = dataDir;
@@ -241,13 +255,15 @@ public record PipelineConfig(
             complexityLossHard = hard;
             return this;
         }
+        public Builder llmCacheEntries(final int v) { llmCacheEntries = v; return this; }
+        public Builder prices(final PriceTable v) { prices = v; return this; }
 
         public PipelineConfig build() {
             return new PipelineConfig(bootstrapServers, registryUrl, dataDir, topicPrefix, partitions, replication,
                     clientProperties, faultRate, seed, maxInFlightDialogs, planLimit, dialogMix, maxTargetTurns,
                     maxToolsPerDialog, maxSteps, maxGeneration, judges, judgeVotes, gatewayConcurrency,
                     nearDuplicateThreshold, complexityLow, complexityHigh, assistantVotes, voteRetries,
-                    complexityModel, complexityLossEasy, complexityLossHard);
+                    complexityModel, complexityLossEasy, complexityLossHard, llmCacheEntries, prices);
         }
     }
 }

@@ -4,6 +4,8 @@ import io.toolace.stream.records.ApiDefinition;
 import io.toolace.stream.records.ContextNode;
 import io.toolace.stream.records.DialogDraft;
 import io.toolace.stream.records.DialogOutcome;
+import io.toolace.stream.records.LlmCacheEntry;
+import io.toolace.stream.records.LlmCall;
 import io.toolace.stream.records.LlmReply;
 import io.toolace.stream.records.LlmRequest;
 import io.toolace.stream.records.Sample;
@@ -59,6 +61,10 @@ public final class Topics {
     public final Topic<LlmReply> evolutionReplies;
     public final Topic<LlmReply> dialogReplies;
     public final Topic<LlmReply> verifyReplies;
+    /** Successful answers by cache key, so that no request is paid for twice; read whole by the gateway on start. */
+    public final Topic<LlmCacheEntry> llmCache;
+    /** One record per gateway reply: tokens, latency and cost per stage, task and model. */
+    public final Topic<LlmCall> llmUsage;
     /** Raw bytes of anything that could not be read or processed, with the error in headers. */
     public final String dlq;
 
@@ -83,6 +89,8 @@ public final class Topics {
         evolutionReplies = add("llm.replies.evolution", replies, false);
         dialogReplies = add("llm.replies.dialog", replies, false);
         verifyReplies = add("llm.replies.verify", replies, false);
+        llmCache = add("llm.cache", serdes.serde(LlmCacheEntry.class), true);
+        llmUsage = add("llm.usage", serdes.serde(LlmCall.class), false);
         dlq = prefix + "dlq";
     }
 

@@ -21,6 +21,15 @@ public interface LlmBackend extends AutoCloseable {
     /** The model answering, recorded in lineage and usage. */
     String model();
 
+    /**
+     * Settings that change the answer to the same request (sampling temperature, token limit, a
+     * generator seed), as one stable string. The gateway's cache key includes it, so that a run with
+     * other settings does not reuse the answers of this one.
+     */
+    default String parameters() {
+        return "";
+    }
+
     CompletableFuture<LlmReply> answer(LlmRequest request);
 
     @Override

@@ -2,7 +2,11 @@ package io.toolace.stream.llm;
 
 import io.micrometer.core.instrument.Metrics;
 import io.toolace.stream.kafka.DeadLetters;
+import io.toolace.stream.kafka.KafkaClientConfig;
+import io.toolace.stream.kafka.TopicScan;
 import io.toolace.stream.kafka.Topics;
+import io.toolace.stream.records.LlmCacheEntry;
+import io.toolace.stream.records.LlmCall;
 import io.toolace.stream.records.LlmReply;
 import io.toolace.stream.records.LlmRequest;
 import io.toolace.stream.records.LlmUsage;
@@ -39,6 +43,12 @@ import org.slf4j.LoggerFactory;
  * crash some requests are answered again, so a reply may arrive twice: every consumer of replies drops
  * a reply for a step already taken.
  *
+ * <p>Every successful answer is also written to the compacted topic {@code llm.cache} under its
+ * {@link CacheKey}, and the gateway reads that topic whole before it takes requests: a request
+ * answered before, by this process or an earlier run, is replied to from the cache without a backend
+ * call (a retry, a crash restart, a replay). Failed replies are not cached, so asking again may
+ * succeed. Each reply is accounted ({@link LlmAccounting}) and its cost written to {@code llm.usage}.
+ *
  * <p>All Kafka calls happen on the gateway's own thread; backends complete on theirs and hand their
  * replies over through a queue.
  */
@@ -47,7 +57,10 @@ public final class LlmGateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LlmGateway.class);
     private static final Duration COMMIT_EVERY = Duration.ofMillis(100);
 
-    private record Done(TopicPartition partition, long offset, LlmRequest request, LlmReply reply) {}
+    private static final Duration LOAD_CACHE = Duration.ofMinutes(10);
+
+    /** {@code cacheKey} is null for a reply that came from the cache, so it is not written back. */
+    private record Done(TopicPartition partition, long offset, LlmRequest request, LlmReply reply, String cacheKey) {}
 
     private record Acked(TopicPartition partition, long offset) {}
 
@@ -58,6 +71,11 @@ public final class LlmGateway implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
     private final Deserializer<LlmRequest> requests;
     private final Serializer<LlmReply> replies;
+    private final Serializer<LlmCacheEntry> cacheEntries;
+    private final Serializer<LlmCall> calls;
+    private final LlmCache cache;
+    private final LlmAccounting accounting;
+    private final KafkaClientConfig client;
     private final OffsetTracker tracker = new OffsetTracker();
     private final ConcurrentLinkedQueue<Done> done = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Acked> acked = new ConcurrentLinkedQueue<>();
@@ -67,13 +85,22 @@ public final class LlmGateway implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
 
-    public LlmGateway(final Topics topics, final LlmBackend backend, final int concurrency,
-            final Map<String, String> clientProperties, final String bootstrapServers) {
+    /**
+     * @param cacheEntries answers kept in memory for reuse, at most; 0 turns the cache off
+     * @param prices what each model's tokens cost
+     */
+    public LlmGateway(final Topics topics, final LlmBackend backend, final int concurrency, final int cacheEntries,
+            final PriceTable prices, final Map<String, String> clientProperties, final String bootstrapServers) {
         this.topics = topics;
         this.backend = backend;
         this.concurrency = concurrency;
         this.requests = topics.llmRequests.valueSerde().deserializer();
         this.replies = topics.speciationReplies.valueSerde().serializer();
+        this.cacheEntries = topics.llmCache.valueSerde().serializer();
+        this.calls = topics.llmUsage.valueSerde().serializer();
+        this.cache = new LlmCache(cacheEntries);
+        this.accounting = new LlmAccounting(prices);
+        this.client = KafkaClientConfig.of(bootstrapServers, clientProperties);
         this.consumer = new KafkaConsumer<>(consumerProperties(topics, clientProperties, bootstrapServers, concurrency),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.producer = new KafkaProducer<>(producerProperties(clientProperties, bootstrapServers),
@@ -126,8 +153,14 @@ public final class LlmGateway implements AutoCloseable {
         return failure.get();
     }
 
+    /** Answers in the local cache: those read from {@code llm.cache} on start plus those paid for since. */
+    public int cachedAnswers() {
+        return cache.size();
+    }
+
     private void run() {
         try {
+            loadCache();
             consumer.subscribe(List.of(topics.llmRequests.name()), new ConsumerRebalanceListener() {
                 @Override
                 public void onPartitionsRevoked(final Collection<TopicPartition> partitions) {
@@ -173,6 +206,34 @@ public final class LlmGateway implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads {@code llm.cache} to its end before any request is taken, so that a restart finds every
+     * answer paid for before it. Answers another gateway process pays for later are not seen here:
+     * such a request is paid for once per process at most.
+     */
+    private void loadCache() {
+        if (!cache.enabled()) {
+            return;
+        }
+        final long started = System.nanoTime();
+        final Deserializer<LlmCacheEntry> entries = topics.llmCache.valueSerde().deserializer();
+        final long read = TopicScan.scan(client, topics.llmCache.name(), new ByteArrayDeserializer(), LOAD_CACHE,
+                record -> {
+                    if (record.key() == null || record.value() == null) {
+                        return;
+                    }
+                    try {
+                        cache.put(record.key(), entries.deserialize(record.topic(), record.headers(), record.value()));
+                    } catch (final RuntimeException e) {
+                        // The topic is only a cache: an unreadable entry is an answer to pay for again, not a stop.
+                        LOG.warn("skipped unreadable {}-{}@{}: {}", record.topic(), record.partition(),
+                                record.offset(), DeadLetters.describe(e));
+                    }
+                });
+        LOG.info("llm cache: {} answers from {} records of {} in {} ms", cache.size(), read, topics.llmCache.name(),
+                (System.nanoTime() - started) / 1_000_000);
+    }
+
     private void dispatch(final ConsumerRecord<byte[], byte[]> record) {
         final TopicPartition partition = new TopicPartition(record.topic(), record.partition());
         tracker.started(partition, record.offset());
@@ -193,10 +254,16 @@ public final class LlmGateway implements AutoCloseable {
             return;
         }
         inFlight.incrementAndGet();
+        final String key = cache.enabled() ? CacheKey.of(backend, request) : null;
+        final LlmReply hit = key == null ? null : cache.lookup(key, request);
+        if (hit != null) {
+            done.add(new Done(partition, record.offset(), request, hit, null));
+            return;
+        }
         final long started = System.nanoTime();
         backend.answer(request).whenComplete((reply, error) -> {
             final LlmReply answer = error == null ? reply : failed(request, error, started);
-            done.add(new Done(partition, record.offset(), request, answer));
+            done.add(new Done(partition, record.offset(), request, answer, key));
         });
     }
 
@@ -215,8 +282,29 @@ public final class LlmGateway implements AutoCloseable {
             final Done reply = d;
             final byte[] key = reply.request().getCorrelationId().getBytes(StandardCharsets.UTF_8);
             final String topic = reply.request().getReplyTopic();
-            Metrics.counter("toolace.llm.calls", "task", reply.request().getTask().name(),
-                    "outcome", reply.reply().getError() == null ? "ok" : "error").increment();
+            final long now = System.currentTimeMillis();
+            final LlmCacheEntry entry = reply.cacheKey() == null ? null : LlmCache.entryOf(reply.reply(), now);
+            if (entry != null) {
+                cache.put(reply.cacheKey(), entry);
+                // Not in a transaction with the reply, and need not be: an entry is a pure function of its key, so
+                // writing it twice (a retry, a crash before the commit) changes nothing, and an entry lost with a
+                // failed write only means the answer is paid for again.
+                producer.send(new ProducerRecord<>(topics.llmCache.name(),
+                        reply.cacheKey().getBytes(StandardCharsets.UTF_8),
+                        cacheEntries.serialize(topics.llmCache.name(), entry)), (metadata, error) -> {
+                            if (error != null) {
+                                LOG.warn("could not write to {}: {}", topics.llmCache.name(), error.toString());
+                            }
+                        });
+            }
+            final LlmCall call = accounting.account(reply.reply(), now);
+            producer.send(new ProducerRecord<>(topics.llmUsage.name(),
+                    reply.request().getId().getBytes(StandardCharsets.UTF_8),
+                    calls.serialize(topics.llmUsage.name(), call)), (metadata, error) -> {
+                        if (error != null) {
+                            LOG.warn("could not write to {}: {}", topics.llmUsage.name(), error.toString());
+                        }
+                    });
             producer.send(new ProducerRecord<>(topic, key, replies.serialize(topic, reply.reply())),
                     (metadata, error) -> {
                         if (error != null) {

@@ -6,6 +6,9 @@ import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.toolace.stream.kafka.PipelineConfig;
 import io.toolace.stream.records.DialogType;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
@@ -40,5 +43,28 @@ class RunSummaryTest {
 
         assertThat(line).isEqualTo("  verified mix (configured): SINGLE 70.0% (75.0%) CLARIFY 30.0% (25.0%);"
                 + " mean complexity 0.50");
+    }
+
+    @Test
+    void theCostSummaryShowsCallsTheCachedShareTokensAndUsdPerTaskAndModel() {
+        Metrics.counter("toolace.llm.calls", "stage", "dialog", "task", "USER_TURN", "model", "m", "cached", "false",
+                "outcome", "ok").increment(3);
+        Metrics.counter("toolace.llm.calls", "stage", "dialog", "task", "USER_TURN", "model", "m", "cached", "true",
+                "outcome", "ok").increment(1);
+        Metrics.counter("toolace.llm.cache", "result", "hit").increment(1);
+        Metrics.counter("toolace.llm.cache", "result", "miss").increment(3);
+        Metrics.counter("toolace.llm.tokens", "stage", "dialog", "task", "USER_TURN", "model", "m", "kind", "prompt")
+                .increment(3000);
+        Metrics.counter("toolace.llm.tokens", "stage", "dialog", "task", "USER_TURN", "model", "m", "kind",
+                "completion").increment(600);
+        Metrics.counter("toolace.llm.cost", "stage", "dialog", "task", "USER_TURN", "model", "m").increment(0.012);
+        Metrics.counter("toolace.llm.cost", "stage", "dialog", "task", "TOOL_RESPONSE", "model", "procedural-v1");
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        RunCommand.printCost(new PrintStream(out, true, StandardCharsets.UTF_8));
+
+        assertThat(out.toString(StandardCharsets.UTF_8).lines()).containsExactly(
+                "llm: 4 calls (25.0% from the cache, hit rate 25.0%), 3000 tokens in, 600 out, 0.0120 USD",
+                "  USER_TURN            m     0.0120 USD");
     }
 }

@@ -130,6 +130,13 @@ public final class OpenAiBackend implements LlmBackend {
     }
 
     @Override
+    public String parameters() {
+        final OpenAiEndpoint endpoint = client.endpoint();
+        return "temperature=" + endpoint.temperature() + ",maxTokens=" + endpoint.maxTokens() + ",json="
+                + endpoint.jsonMode();
+    }
+
+    @Override
     public CompletableFuture<LlmReply> answer(final LlmRequest request) {
         final long started = System.nanoTime();
         if (request.getTask() == AgentTask.SCORE_COMPLEXITY) {

@@ -66,6 +66,11 @@ public final class ProceduralBackend implements LlmBackend {
     }
 
     @Override
+    public String parameters() {
+        return "seed=" + settings.seed() + ",faultRate=" + settings.faultRate();
+    }
+
+    @Override
     public CompletableFuture<LlmReply> answer(final LlmRequest request) {
         return CompletableFuture.supplyAsync(() -> reply(request), workers);
     }

@@ -46,6 +46,12 @@ public final class RoutingBackend implements LlmBackend {
     }
 
     @Override
+    public String parameters() {
+        return backends.stream().map(b -> b.model() + "{" + b.parameters() + "}").distinct()
+                .collect(Collectors.joining(","));
+    }
+
+    @Override
     public CompletableFuture<LlmReply> answer(final LlmRequest request) {
         return routes.getOrDefault(request.getTask(), fallback).pick().answer(request);
     }
