@@ -4,12 +4,33 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.management.OperatingSystemMXBean;
 import io.toolace.stream.Pipeline;
+import io.toolace.stream.dialog.ToolSamples;
 import io.toolace.stream.kafka.CommittedKeys;
 import io.toolace.stream.kafka.PipelineConfig;
+import io.toolace.stream.kafka.Topics;
+import io.toolace.stream.llm.LlmRequests;
+import io.toolace.stream.llm.openai.OpenAiBackend;
+import io.toolace.stream.llm.openai.OpenAiEndpoint;
+import io.toolace.stream.llm.simulator.Latency;
+import io.toolace.stream.llm.simulator.LlmSimulator;
+import io.toolace.stream.llm.simulator.SimulatorSettings;
+import io.toolace.stream.records.AgentTask;
+import io.toolace.stream.records.ApiDefinition;
+import io.toolace.stream.records.DialogType;
+import io.toolace.stream.records.FunctionCall;
+import io.toolace.stream.records.Lineage;
+import io.toolace.stream.records.LlmReply;
+import io.toolace.stream.records.LlmRequest;
+import io.toolace.stream.records.Role;
+import io.toolace.stream.records.Sample;
+import io.toolace.stream.records.ToolResult;
+import io.toolace.stream.records.Turn;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,10 +38,21 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -34,18 +66,32 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Run a benchmark scenario on a fresh embedded broker and print one result line.",
-                "pool-growth: time until the API pool holds --pool-size APIs (speciation, evolution, pool, gateway)."})
+                "pool-growth: time until the API pool holds --pool-size APIs (speciation, evolution, pool, gateway).",
+                "gateway: calls/s the LLM gateway sustains against the LLM simulator at --latency-ms and --concurrency,"
+                        + " and the CPU the gateway itself uses."})
 public final class BenchCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "SCENARIO", description = "pool-growth")
+    @Parameters(index = "0", paramLabel = "SCENARIO", description = "pool-growth or gateway")
     String scenario;
 
     @Option(names = "--pool-size", defaultValue = "26507",
             description = "pool-growth: APIs to reach; the paper's pool has 26,507 (default: ${DEFAULT-VALUE}).")
     int poolSize;
+
+    @Option(names = "--concurrency", defaultValue = "128",
+            description = "gateway: requests the gateway keeps in flight (default: ${DEFAULT-VALUE}).")
+    int concurrency;
+
+    @Option(names = "--latency-ms", defaultValue = "250",
+            description = "gateway: the simulator's fixed latency (default: ${DEFAULT-VALUE}).")
+    long latencyMs;
+
+    @Option(names = "--requests", defaultValue = "10000",
+            description = "gateway: judge requests put on llm.requests (default: ${DEFAULT-VALUE}).")
+    int requests;
 
     @Option(names = "--partitions", defaultValue = "4", description = "Partitions of every topic (default: ${DEFAULT-VALUE}).")
     int partitions;
@@ -61,13 +107,13 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!"pool-growth".equals(scenario)) {
-            spec.commandLine().getErr().println("bench: no scenario '" + scenario + "'; scenarios: pool-growth");
+        if (!"pool-growth".equals(scenario) && !"gateway".equals(scenario)) {
+            spec.commandLine().getErr().println("bench: no scenario '" + scenario + "'; scenarios: pool-growth, gateway");
             return 2;
         }
         final Path dataDir = Files.createTempDirectory("toolace-bench-");
         try {
-            return poolGrowth(dataDir);
+            return "gateway".equals(scenario) ? gateway(dataDir) : poolGrowth(dataDir);
         } finally {
             if (keep) {
                 spec.commandLine().getOut().println("data kept in " + dataDir);
@@ -118,14 +164,187 @@ public final class BenchCommand implements Callable<Integer> {
                         : pool.failure() != null ? pool.failure() : "timeout " + timeout));
             }
             out.flush();
-            if (json != null) {
-                if (json.toAbsolutePath().getParent() != null) {
-                    Files.createDirectories(json.toAbsolutePath().getParent());
-                }
-                Files.writeString(json, result + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                        StandardOpenOption.APPEND);
-            }
+            appendJson(result);
             return reached ? 0 : 1;
+        }
+    }
+
+    /**
+     * The gateway alone between a pre-filled {@code llm.requests} and the simulator: replies/s between
+     * the 10th percentile of replies (the ramp-up is over) and the last {@code concurrency} (the tail
+     * drains), against the ideal C / latency. The gateway's CPU is the thread CPU time, over the same
+     * window, of the threads that do its work: its own thread (consumer, dispatch, producer sends), the
+     * HTTP client's selector and workers (requests out, answers parsed), and its producer's network
+     * thread. The simulator, the broker and this benchmark's own clients run in the same JVM but on
+     * other threads, and are reported apart.
+     */
+    private int gateway(final Path dataDir) throws Exception {
+        final PrintWriter out = spec.commandLine().getOut();
+        final PipelineConfig config = PipelineConfig.builder(dataDir).partitions(partitions)
+                .gatewayConcurrency(concurrency).build();
+        final ObjectNode result = new ObjectMapper().createObjectNode()
+                .put("scenario", scenario).put("at", Instant.now().toString())
+                .put("cores", Runtime.getRuntime().availableProcessors()).put("partitions", partitions)
+                .put("concurrency", concurrency).put("latencyMs", latencyMs).put("requests", requests);
+        try (LlmSimulator simulator = LlmSimulator.start(SimulatorSettings.builder().port(0)
+                        .latency(Latency.fixed(latencyMs)).build());
+                Pipeline pipeline = Pipeline.start(config, Set.of("gateway"), Duration.ofMinutes(2),
+                        new OpenAiBackend(OpenAiEndpoint.of(simulator.baseUrl(), "sim")));
+                KafkaConsumer<String, LlmReply> replies = replyConsumer(pipeline)) {
+            fill(pipeline);
+            final OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            final long warm = requests / 10;
+            final long last = Math.max(warm + 1, requests - concurrency);
+            final long deadline = System.nanoTime() + timeout.toNanos();
+            long count = 0;
+            long errors = 0;
+            long windowStart = 0;
+            long warmCount = 0;
+            long processStart = 0;
+            Map<String, Long> threadsStart = Map.of();
+            while (count < last && System.nanoTime() < deadline && pipeline.failure() == null) {
+                for (final ConsumerRecord<String, LlmReply> record : replies.poll(Duration.ofMillis(20))) {
+                    count++;
+                    errors += record.value().getError() == null ? 0 : 1;
+                }
+                if (windowStart == 0 && count >= warm) {
+                    windowStart = System.nanoTime();
+                    processStart = os.getProcessCpuTime();
+                    threadsStart = threadCpu();
+                    warmCount = count;
+                }
+            }
+            final double seconds = (System.nanoTime() - windowStart) / 1e9;
+            final Map<String, Long> threadsEnd = threadCpu();
+            final double processCpu = (os.getProcessCpuTime() - processStart) / 1e9;
+            final boolean finished = count >= last;
+            final double callsPerSecond = (count - warmCount) / seconds;
+            final double ideal = concurrency * 1000.0 / latencyMs;
+            final double gatewayCpu = cpuSeconds(threadsStart, threadsEnd, BenchCommand::isGatewayThread);
+            final double simulatorCpu = cpuSeconds(threadsStart, threadsEnd, name -> name.startsWith("llm-simulator-")
+                    || name.startsWith("HTTP-Dispatcher"));
+            result.put("finished", finished).put("replies", count).put("errors", errors)
+                    .put("windowSeconds", round(seconds)).put("callsPerSecond", round(callsPerSecond))
+                    .put("idealCallsPerSecond", round(ideal)).put("ratio", Math.round(callsPerSecond / ideal * 1000) / 1000.0)
+                    .put("gatewayCpuCores", Math.round(gatewayCpu / seconds * 1000) / 1000.0)
+                    .put("gatewayCpuMicrosPerCall", Math.round(gatewayCpu * 1e6 / (count - warmCount)))
+                    .put("simulatorCpuCores", Math.round(simulatorCpu / seconds * 1000) / 1000.0)
+                    .put("processCpuCores", Math.round(processCpu / seconds * 1000) / 1000.0);
+            out.printf("gateway: %.0f calls/s at C=%d, latency %d ms (ideal C/latency %.0f/s, ratio %.2f); gateway CPU"
+                            + " %.2f cores (%.0f µs/call), simulator %.2f, whole process %.2f of %d cores; %d errors%n",
+                    callsPerSecond, concurrency, latencyMs, ideal, callsPerSecond / ideal, gatewayCpu / seconds,
+                    gatewayCpu * 1e6 / (count - warmCount), simulatorCpu / seconds, processCpu / seconds,
+                    Runtime.getRuntime().availableProcessors(), errors);
+            if (!finished) {
+                out.println("  stopped by: " + (pipeline.failure() != null ? pipeline.failure() : "timeout " + timeout)
+                        + " after " + count + " replies");
+            }
+            out.flush();
+            appendJson(result);
+            return finished && errors == 0 ? 0 : 1;
+        }
+    }
+
+    /** {@code --requests} judge requests on one small finished dialog, each its own correlation id. */
+    private void fill(final Pipeline pipeline) {
+        final Topics topics = pipeline.topics();
+        final Properties props = pipeline.clientConfig().clientProperties();
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, "bench-fill");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        final Sample sample = benchSample();
+        try (KafkaProducer<String, LlmRequest> producer = new KafkaProducer<>(props,
+                topics.llmRequests.keySerde().serializer(), topics.llmRequests.valueSerde().serializer())) {
+            for (int i = 0; i < requests; i++) {
+                final String id = "bench-" + i;
+                producer.send(new ProducerRecord<>(topics.llmRequests.name(), id, LlmRequests.of(
+                        AgentTask.JUDGE_CONSISTENCY, topics.verifyReplies.name(), id, 0, 0, "bench", sample,
+                        System.currentTimeMillis())));
+            }
+        }
+    }
+
+    private static KafkaConsumer<String, LlmReply> replyConsumer(final Pipeline pipeline) {
+        final Topics topics = pipeline.topics();
+        final Properties props = pipeline.clientConfig().consumer("bench-replies");
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "bench-replies");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        final KafkaConsumer<String, LlmReply> consumer = new KafkaConsumer<>(props,
+                topics.verifyReplies.keySerde().deserializer(), topics.verifyReplies.valueSerde().deserializer());
+        consumer.subscribe(List.of(topics.verifyReplies.name()));
+        return consumer;
+    }
+
+    private static Sample benchSample() {
+        final ApiDefinition weather = ApiDefinition.newBuilder()
+                .setId("bench-weather")
+                .setName("get_weather")
+                .setDescription("Returns the current weather for a city.")
+                .setParameters("{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\","
+                        + "\"description\":\"City name.\"}},\"required\":[\"city\"]}")
+                .setResponse("{\"type\":\"object\",\"properties\":{\"temperature_c\":{\"type\":\"number\","
+                        + "\"description\":\"Degrees Celsius.\"}}}")
+                .setLineage(Lineage.newBuilder().build())
+                .build();
+        final List<ApiDefinition> tools = List.of(weather);
+        return Sample.newBuilder()
+                .setId("bench-sample")
+                .setDialogId("bench-dialog")
+                .setPlannerPartition(0)
+                .setDialogType(DialogType.SINGLE)
+                .setSystem(ToolSamples.systemPrompt(tools))
+                .setTools(tools)
+                .setTurns(List.of(
+                        new Turn(Role.USER, "What is the weather in Paris right now?", List.of(), List.of(), List.of()),
+                        new Turn(Role.ASSISTANT, null, List.of(new FunctionCall("get_weather", "{\"city\":\"Paris\"}")),
+                                List.of(), List.of("need_tool: yes", "api: get_weather", "required: city <- user")),
+                        new Turn(Role.TOOL, null, List.of(), List.of(new ToolResult("get_weather",
+                                "{\"temperature_c\":18.5}")), List.of()),
+                        new Turn(Role.ASSISTANT, "It is 18.5 °C in Paris right now.", List.of(), List.of(),
+                                List.of("need_tool: no"))))
+                .setLineage(Lineage.newBuilder().build())
+                .build();
+    }
+
+    /** CPU nanoseconds of every live thread, by name and id. */
+    private static Map<String, Long> threadCpu() {
+        final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        final Map<String, Long> cpu = new HashMap<>();
+        for (final ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info != null) {
+                final long nanos = threads.getThreadCpuTime(info.getThreadId());
+                if (nanos >= 0) {
+                    cpu.put(info.getThreadName() + "#" + info.getThreadId(), nanos);
+                }
+            }
+        }
+        return cpu;
+    }
+
+    /** CPU seconds the matching threads used between two snapshots; a thread born in between counts from zero. */
+    private static double cpuSeconds(final Map<String, Long> start, final Map<String, Long> end,
+            final Predicate<String> threadName) {
+        long nanos = 0;
+        for (final Map.Entry<String, Long> e : end.entrySet()) {
+            if (threadName.test(e.getKey())) {
+                nanos += e.getValue() - start.getOrDefault(e.getKey(), 0L);
+            }
+        }
+        return nanos / 1e9;
+    }
+
+    private static boolean isGatewayThread(final String name) {
+        return name.startsWith("llm-gateway#") || name.startsWith("HttpClient-")
+                || name.startsWith("kafka-producer-network-thread") && !name.contains("bench-")
+                || name.startsWith("kafka-coordinator-heartbeat-thread") && name.contains("gateway");
+    }
+
+    private void appendJson(final ObjectNode result) throws IOException {
+        if (json != null) {
+            if (json.toAbsolutePath().getParent() != null) {
+                Files.createDirectories(json.toAbsolutePath().getParent());
+            }
+            Files.writeString(json, result + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
         }
     }
 

@@ -13,8 +13,9 @@ import java.util.SplittableRandom;
  * every declared field filled, and argument values echoed into fields of the same name (a forecast
  * for Paris says {@code "location": "Paris"}), so results stay consistent with their calls. Nothing
  * is executed. A call to a function no tool declares gets an error result, as a runtime would give.
+ * Public for the LLM simulator's tool agent, which reads the schema from a prompt instead of a draft.
  */
-final class ToolSimulator {
+public final class ToolSimulator {
 
     private ToolSimulator() {}
 
@@ -26,15 +27,20 @@ final class ToolSimulator {
         }
         final JsonNode arguments = Json.tryParse(call.getArguments()).filter(JsonNode::isObject)
                 .orElseGet(JsonNodeFactory.instance::objectNode);
-        final JsonNode schema = api.response();
-        if (schema.isEmpty()) {
+        return simulate(api.response(), arguments, rnd);
+    }
+
+    /** A result following {@code responseSchema} (empty: untyped), with the call's {@code arguments} echoed. */
+    public static JsonNode simulate(final JsonNode responseSchema, final JsonNode arguments,
+            final SplittableRandom rnd) {
+        if (responseSchema.isEmpty()) {
             // No response schema: report success and what was done, the way an untyped endpoint would.
             final ObjectNode out = JsonNodeFactory.instance.objectNode().put("status", "success");
             arguments.properties().forEach(f -> out.set(f.getKey(), f.getValue()));
             return out;
         }
-        final JsonNode result = ValueForge.value("result", schema, 1, rnd);
-        echo(result, schema, arguments);
+        final JsonNode result = ValueForge.value("result", responseSchema, 1, rnd);
+        echo(result, responseSchema, arguments);
         return result;
     }
 
