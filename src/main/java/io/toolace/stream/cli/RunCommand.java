@@ -10,6 +10,7 @@ import io.toolace.stream.kafka.CommittedKeys;
 import io.toolace.stream.kafka.DeadLetters;
 import io.toolace.stream.kafka.PipelineConfig;
 import io.toolace.stream.kafka.SampleExporter;
+import io.toolace.stream.kafka.TopicAdmin;
 import io.toolace.stream.llm.LlmBackend;
 import io.toolace.stream.llm.PriceTable;
 import io.toolace.stream.records.DialogType;
@@ -79,7 +80,8 @@ public final class RunCommand implements Callable<Integer> {
     int maxInFlight;
 
     @Option(names = "--plan-limit", defaultValue = "0",
-            description = "Dialogs to plan in total; 0 plans without end (default: ${DEFAULT-VALUE}).")
+            description = "Dialogs to plan in total; 0 plans without end. Without --target, the run stops once every"
+                    + " planned dialog has ended and its sample is in --out (default: ${DEFAULT-VALUE}).")
     long planLimit;
 
     @Option(names = "--max-generation", defaultValue = "8",
@@ -186,7 +188,8 @@ public final class RunCommand implements Callable<Integer> {
                     console.println("stopping: " + DeadLetters.describe(pipeline.failure()));
                     return 1;
                 }
-                if (target > 0 && exporter.written() >= target || poolTarget > 0 && pool.size() >= poolTarget) {
+                if (target > 0 && exporter.written() >= target || poolTarget > 0 && pool.size() >= poolTarget
+                        || target == 0 && planLimit > 0 && allPlannedEnded(pipeline, exporter)) {
                     break;
                 }
             }
@@ -195,6 +198,15 @@ public final class RunCommand implements Callable<Integer> {
             printCost(console);
         }
         return 0;
+    }
+
+    /** Every dialog of the plan limit has an outcome, and every verified one is in the output. */
+    private boolean allPlannedEnded(final Pipeline pipeline, final SampleExporter exporter) {
+        try (TopicAdmin admin = TopicAdmin.create(pipeline.clientConfig())) {
+            return admin.countCommitted(pipeline.topics().outcomes.name(), Duration.ofMinutes(1)) >= planLimit
+                    && (exporter == null || exporter.written()
+                            >= admin.countCommitted(pipeline.topics().verified.name(), Duration.ofMinutes(1)));
+        }
     }
 
     private LlmBackend backend(final PipelineConfig config) {
