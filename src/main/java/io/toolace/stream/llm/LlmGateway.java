@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -77,7 +79,7 @@ public final class LlmGateway implements AutoCloseable {
     private final LlmAccounting accounting;
     private final KafkaClientConfig client;
     private final OffsetTracker tracker = new OffsetTracker();
-    private final ConcurrentLinkedQueue<Done> done = new ConcurrentLinkedQueue<>();
+    private final LinkedBlockingDeque<Done> done = new LinkedBlockingDeque<>();
     private final ConcurrentLinkedQueue<Acked> acked = new ConcurrentLinkedQueue<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicLong answered = new AtomicLong();
@@ -182,10 +184,16 @@ public final class LlmGateway implements AutoCloseable {
                 final boolean full = inFlight.get() >= concurrency;
                 if (full) {
                     consumer.pause(consumer.assignment());
+                    // Full, nothing to fetch: wake as soon as an answer frees a slot, not after a poll timeout.
+                    final Done next = done.poll(5, TimeUnit.MILLISECONDS);
+                    if (next != null) {
+                        done.addFirst(next);
+                    }
                 } else if (!consumer.paused().isEmpty()) {
                     consumer.resume(consumer.paused());
                 }
-                for (final ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(full ? 5 : 20))) {
+                for (final ConsumerRecord<byte[], byte[]> record : consumer.poll(full ? Duration.ZERO
+                        : Duration.ofMillis(20))) {
                     dispatch(record);
                 }
             }
@@ -197,6 +205,9 @@ public final class LlmGateway implements AutoCloseable {
             if (running) {
                 failure.set(e);
             }
+        } catch (final InterruptedException e) {
+            // Stopped while waiting for an answer: what is not committed is asked again after a restart.
+            Thread.currentThread().interrupt();
         } catch (final RuntimeException e) {
             failure.set(e);
             LOG.error("llm gateway stopped: {}", DeadLetters.describe(e), e);
@@ -245,7 +256,6 @@ public final class LlmGateway implements AutoCloseable {
             }
         } catch (final RuntimeException e) {
             DeadLetters.countGatewayDeadLetter();
-            inFlight.incrementAndGet();
             LOG.warn("dead-lettered {}-{}@{} in gateway: {}", record.topic(), record.partition(), record.offset(),
                     DeadLetters.describe(e));
             producer.send(new ProducerRecord<>(topics.dlq, null, record.key(), record.value(),
@@ -279,6 +289,8 @@ public final class LlmGateway implements AutoCloseable {
 
     private void sendReplies() {
         for (Done d = done.poll(); d != null; d = done.poll()) {
+            // The call is over: its slot is free while the reply is being written and acknowledged.
+            inFlight.decrementAndGet();
             final Done reply = d;
             final byte[] key = reply.request().getCorrelationId().getBytes(StandardCharsets.UTF_8);
             final String topic = reply.request().getReplyTopic();
@@ -319,9 +331,6 @@ public final class LlmGateway implements AutoCloseable {
     private void finishAcked() {
         for (Acked a = acked.poll(); a != null; a = acked.poll()) {
             tracker.finished(a.partition(), a.offset());
-            if (inFlight.get() > 0) {
-                inFlight.decrementAndGet();
-            }
             answered.incrementAndGet();
         }
         if (failure.get() != null) {
