@@ -1,5 +1,7 @@
 package io.toolace.stream.evolution;
 
+import io.toolace.stream.records.ContextNode;
+import io.toolace.stream.records.NodeLevel;
 import java.util.List;
 import java.util.Locale;
 
@@ -67,6 +69,23 @@ public final class ContextPaths {
             }
         }
         return out.toString();
+    }
+
+    /**
+     * The node at {@code path} (domain; domain and sub-domain; or domain, sub-domain and functionality):
+     * its id, parent and level follow from the path, its name is the path's last name.
+     */
+    public static ContextNode node(final List<String> path, final String description, final String seedId) {
+        final String id = id(path);
+        return ContextNode.newBuilder()
+                .setId(id)
+                .setParentId(parentId(id))
+                .setLevel(NodeLevel.values()[path.size() - 1])
+                .setName(path.get(path.size() - 1))
+                .setDescription(description)
+                .setPath(List.copyOf(path))
+                .setSeedId(seedId)
+                .build();
     }
 
     /** The parent's id, or {@code null} for a root (domain) id. */

@@ -29,9 +29,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class Evolver implements Processor<String, Object, String, Object> {
 
-    /** The paper's diversity indicators, as stored in {@code ApiDefinition.diversity}. */
-    static final List<String> DIVERSITY = List.of(
-            "ADD_FUNCTIONALITY", "ADD_PARAMETERS", "ADD_CONSTRAINTS", "MUTATE_TYPES", "UPDATE_RESULTS");
     /** Examples kept per task; the buffer is a ring, newest APIs replace the oldest. */
     static final int BUFFER_SIZE = 256;
     private static final int MAX_SIBLINGS = 2;
@@ -92,7 +89,7 @@ final class Evolver implements Processor<String, Object, String, Object> {
         }
         coverage.add(node.getId(), 0);
         final SplittableRandom rnd = new SplittableRandom(ContentHash.seed(Long.toString(config.seed()), node.getId()));
-        request(record, node.getId(), subtree(node, rnd), example(rnd), indicators(rnd, 0), 0);
+        request(record, node.getId(), subtree(node, rnd), example(rnd), DiversityIndicators.draw(rnd, 0), 0);
     }
 
     private void evolve(final Record<String, Object> record, final ApiDefinition api) {
@@ -102,7 +99,7 @@ final class Evolver implements Processor<String, Object, String, Object> {
         }
         final SplittableRandom rnd = new SplittableRandom(ContentHash.seed(Long.toString(config.seed()), api.getId()));
         final ContextNode node = tree.get(coverage.pickRarelyUsed(rnd));
-        request(record, api.getId(), subtree(node, rnd), api, indicators(rnd, 1), api.getGeneration() + 1);
+        request(record, api.getId(), subtree(node, rnd), api, DiversityIndicators.draw(rnd, 1), api.getGeneration() + 1);
     }
 
     private void request(final Record<String, Object> record, final String sourceId, final List<ContextNode> subtree,
@@ -161,19 +158,5 @@ final class Evolver implements Processor<String, Object, String, Object> {
             return null;
         }
         return buffer.get(rnd.nextInt(Math.min(buffered, BUFFER_SIZE)));
-    }
-
-    /** At least {@code min} indicators, each further one with even odds. */
-    private static List<String> indicators(final SplittableRandom rnd, final int min) {
-        final List<String> chosen = new ArrayList<>();
-        for (final String indicator : DIVERSITY) {
-            if (rnd.nextBoolean()) {
-                chosen.add(indicator);
-            }
-        }
-        while (chosen.size() < min) {
-            chosen.add(DIVERSITY.get(rnd.nextInt(DIVERSITY.size())));
-        }
-        return chosen;
     }
 }

@@ -1,5 +1,6 @@
 package io.toolace.stream.dialog;
 
+import io.toolace.stream.evolution.DiversityIndicators;
 import io.toolace.stream.evolution.VerifierApiCheck;
 import io.toolace.stream.llm.LlmRequests;
 import io.toolace.stream.llm.procedural.ProceduralBackend;
@@ -29,7 +30,6 @@ import java.util.SplittableRandom;
  */
 final class ProceduralPool {
 
-    private static final List<String> DIVERSITY = ApiForge.indicators();
     private static final int MAX_GENERATION = 4;
 
     /** The pooled APIs in admission order, and what the gate turned away. */
@@ -66,7 +66,7 @@ final class ProceduralPool {
             final ApiGenerationInput input = ApiGenerationInput.newBuilder()
                     .setSubtree(subtree(node, byId, functionalitiesByParent, rnd))
                     .setExample(example)
-                    .setDiversity(indicators(rnd, evolve ? 1 : 0))
+                    .setDiversity(DiversityIndicators.draw(rnd, evolve ? 1 : 0))
                     .setGeneration(generation)
                     .build();
             final LlmReply reply = backend.answer(LlmRequests.of(AgentTask.GENERATE_API, "evolution-replies",
@@ -106,18 +106,5 @@ final class ProceduralPool {
             nodes.add(siblings.remove(rnd.nextInt(siblings.size())));
         }
         return nodes;
-    }
-
-    private static List<String> indicators(final SplittableRandom rnd, final int min) {
-        final List<String> chosen = new ArrayList<>();
-        for (final String indicator : DIVERSITY) {
-            if (rnd.nextBoolean()) {
-                chosen.add(indicator);
-            }
-        }
-        while (chosen.size() < min) {
-            chosen.add(DIVERSITY.get(rnd.nextInt(DIVERSITY.size())));
-        }
-        return chosen;
     }
 }

@@ -46,13 +46,13 @@ final class ProceduralCandidates {
 
     /** A generation-0 API for a functionality, styled after {@code example} when there is one. */
     ApiDefinition adapt(final ContextNode functionality, final ApiDefinition example) {
-        return generate(functionality, example, indicators(0), 0);
+        return generate(functionality, example, DiversityIndicators.draw(rnd, 0), 0);
     }
 
     /** An API evolved from a pooled one, on a random functionality. */
     ApiDefinition evolve(final ApiDefinition pooled) {
         final ContextNode functionality = functionalities.get(rnd.nextInt(functionalities.size()));
-        return generate(functionality, pooled, indicators(1), pooled.getGeneration() + 1);
+        return generate(functionality, pooled, DiversityIndicators.draw(rnd, 1), pooled.getGeneration() + 1);
     }
 
     private ApiDefinition generate(final ContextNode functionality, final ApiDefinition example,
@@ -78,18 +78,5 @@ final class ProceduralCandidates {
             subtree.add(siblings.remove(rnd.nextInt(siblings.size())));
         }
         return subtree;
-    }
-
-    private List<String> indicators(final int min) {
-        final List<String> chosen = new ArrayList<>();
-        for (final String indicator : Evolver.DIVERSITY) {
-            if (rnd.nextBoolean()) {
-                chosen.add(indicator);
-            }
-        }
-        while (chosen.size() < min) {
-            chosen.add(Evolver.DIVERSITY.get(rnd.nextInt(Evolver.DIVERSITY.size())));
-        }
-        return chosen;
     }
 }

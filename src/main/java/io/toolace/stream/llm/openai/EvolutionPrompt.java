@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.toolace.stream.evolution.ApiSignature;
-import io.toolace.stream.llm.procedural.tss.ApiForge;
+import io.toolace.stream.evolution.DiversityIndicators;
 import io.toolace.stream.records.ApiDefinition;
 import io.toolace.stream.records.ApiGenerationInput;
 import io.toolace.stream.records.ApiGenerationResult;
@@ -40,7 +40,7 @@ public final class EvolutionPrompt {
 
     public EvolutionPrompt(final String promptVersion) {
         this.template = PromptTemplate.load(promptVersion, "generate_api")
-                .requireSections(INDICATOR, ApiForge.indicators());
+                .requireSections(INDICATOR, DiversityIndicators.ALL);
     }
 
     /**
@@ -63,7 +63,7 @@ public final class EvolutionPrompt {
         }
         values.put("functionalities", functionalities.toString());
         values.put("example", example(input.getExample()));
-        final List<String> indicators = indicators(input.getDiversity());
+        final List<String> indicators = DiversityIndicators.canonical(input.getDiversity());
         final List<String> explained = new ArrayList<>();
         for (final String indicator : indicators) {
             explained.add(template.render(INDICATOR + indicator, Map.of()));
@@ -103,7 +103,7 @@ public final class EvolutionPrompt {
                 .setResponse(response == null ? "{}" : compact(response))
                 .setOrigin(ApiOrigin.SYNTHESIZED)
                 .setGeneration(input.getGeneration())
-                .setDiversity(indicators(input.getDiversity()))
+                .setDiversity(DiversityIndicators.canonical(input.getDiversity()))
                 .setExampleId(example == null ? null : example.getId())
                 .setLineage(Lineage.newBuilder()
                         .setPoolGeneration(input.getGeneration())
@@ -139,17 +139,6 @@ public final class EvolutionPrompt {
         } catch (final JsonProcessingException e) {
             return JSON.getNodeFactory().textNode(schema);
         }
-    }
-
-    /** The requested indicators in canonical order, as the procedural forge records them. */
-    private static List<String> indicators(final List<String> requested) {
-        for (final String indicator : requested) {
-            if (!ApiForge.indicators().contains(indicator)) {
-                throw new IllegalArgumentException("unknown diversity indicator '" + indicator + "'; known: "
-                        + ApiForge.indicators());
-            }
-        }
-        return ApiForge.indicators().stream().filter(requested::contains).toList();
     }
 
     private static String compact(final ObjectNode schema) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.toolace.stream.evolution.ContextPaths;
 import io.toolace.stream.records.ContextNode;
-import io.toolace.stream.records.NodeLevel;
 import io.toolace.stream.records.SeedDocument;
 import io.toolace.stream.records.SpeciationResult;
 import java.util.ArrayList;
@@ -56,7 +55,6 @@ public final class SpeciationPrompt {
         if (ContextPaths.segment(domain).isEmpty()) {
             throw new AnswerRejected("field 'domain' has no letter or digit: '" + domain + "'");
         }
-        final String domainId = ContextPaths.id(List.of(domain));
         final Map<String, List<ContextNode>> subDomains = new LinkedHashMap<>();
         final ArrayNode subs = JsonAnswers.array(answer, "", "subdomains", true);
         for (int s = 0; s < subs.size(); s++) {
@@ -68,9 +66,8 @@ public final class SpeciationPrompt {
             if (ContextPaths.segment(subName).isEmpty()) {
                 continue;
             }
-            final String subId = ContextPaths.id(List.of(domain, subName));
-            final List<ContextNode> nodes = subDomains.computeIfAbsent(subId, id -> new ArrayList<>(List.of(
-                    node(id, domainId, NodeLevel.SUBDOMAIN, subName, subDescription, List.of(domain, subName), doc))));
+            final List<ContextNode> nodes = subDomains.computeIfAbsent(ContextPaths.id(List.of(domain, subName)), id -> new ArrayList<>(List.of(
+                    ContextPaths.node(List.of(domain, subName), subDescription, doc.getId()))));
             final String parentName = nodes.get(0).getName();
             for (int f = 0; f < functionalities.size(); f++) {
                 final String fPath = subPath + ".functionalities[" + f + "]";
@@ -80,34 +77,19 @@ public final class SpeciationPrompt {
                 if (ContextPaths.segment(name).isEmpty()) {
                     continue;
                 }
-                final List<String> path = List.of(domain, parentName, name);
-                final String id = ContextPaths.id(path);
-                if (nodes.stream().noneMatch(n -> n.getId().equals(id))) {
-                    nodes.add(node(id, subId, NodeLevel.FUNCTIONALITY, name, description, path, doc));
+                final ContextNode node = ContextPaths.node(List.of(domain, parentName, name), description, doc.getId());
+                if (nodes.stream().noneMatch(n -> n.getId().equals(node.getId()))) {
+                    nodes.add(node);
                 }
             }
         }
         final List<ContextNode> result = new ArrayList<>();
-        result.add(node(domainId, null, NodeLevel.DOMAIN, domain, JsonAnswers.text(answer, "", "description", false),
-                List.of(domain), doc));
+        result.add(ContextPaths.node(List.of(domain), JsonAnswers.text(answer, "", "description", false), doc.getId()));
         subDomains.values().stream().filter(nodes -> nodes.size() > 1).forEach(result::addAll);
         if (result.size() == 1) {
             throw new AnswerRejected("answer names no functionality (domain '" + domain + "', " + subs.size()
                     + " sub-domains)");
         }
         return new SpeciationResult(result);
-    }
-
-    private static ContextNode node(final String id, final String parentId, final NodeLevel level, final String name,
-            final String description, final List<String> path, final SeedDocument doc) {
-        return ContextNode.newBuilder()
-                .setId(id)
-                .setParentId(parentId)
-                .setLevel(level)
-                .setName(name)
-                .setDescription(description)
-                .setPath(path)
-                .setSeedId(doc.getId())
-                .build();
     }
 }

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.toolace.stream.evolution.ContextPaths;
+import io.toolace.stream.evolution.DiversityIndicators;
 import io.toolace.stream.llm.openai.PromptTemplate;
-import io.toolace.stream.llm.procedural.tss.ApiForge;
 import io.toolace.stream.records.AgentTask;
 import io.toolace.stream.records.ApiDefinition;
 import io.toolace.stream.records.ApiGenerationInput;
@@ -274,7 +274,7 @@ final class PromptReader {
                     NodeLevel.FUNCTIONALITY, colon < 0 ? "" : item.substring(colon + 2)));
         }
         final List<String> indicators = new ArrayList<>();
-        for (final String indicator : ApiForge.indicators()) {
+        for (final String indicator : DiversityIndicators.ALL) {
             if (prompt.value("indicators").contains(templates.get(AgentTask.GENERATE_API)
                     .render("indicator:" + indicator, Map.of()))) {
                 indicators.add(indicator);

@@ -3,8 +3,8 @@ package io.toolace.stream.llm.openai;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.toolace.stream.evolution.DiversityIndicators;
 import io.toolace.stream.llm.LlmRequests;
-import io.toolace.stream.llm.procedural.tss.ApiForge;
 import io.toolace.stream.records.SeedDocument;
 import io.toolace.stream.records.SeedKind;
 import java.util.List;
@@ -28,7 +28,7 @@ class PromptTemplateTest {
     void generationTemplateExplainsEveryDiversityIndicator() {
         final PromptTemplate template = PromptTemplate.load(LlmRequests.PROMPT_VERSION, "generate_api");
 
-        assertThat(ApiForge.indicators()).allSatisfy(id -> assertThat(template.has("indicator:" + id)).isTrue());
+        assertThat(DiversityIndicators.ALL).allSatisfy(id -> assertThat(template.has("indicator:" + id)).isTrue());
     }
 
     @Test

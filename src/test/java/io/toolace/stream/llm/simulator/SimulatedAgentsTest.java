@@ -3,6 +3,7 @@ package io.toolace.stream.llm.simulator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.toolace.stream.dlv.VerifierRuleLayer;
+import io.toolace.stream.evolution.DiversityIndicators;
 import io.toolace.stream.llm.openai.OpenAiBackend;
 import io.toolace.stream.llm.openai.OpenAiEndpoint;
 import io.toolace.stream.llm.procedural.tss.ApiForge;
@@ -212,7 +213,7 @@ class SimulatedAgentsTest {
                 if (node.getLevel() != NodeLevel.FUNCTIONALITY) {
                     continue;
                 }
-                final List<String> indicators = apis.size() % 2 == 0 ? List.of() : ApiForge.indicators();
+                final List<String> indicators = apis.size() % 2 == 0 ? List.of() : DiversityIndicators.ALL;
                 apis.add(forge.generate(ApiGenerationInput.newBuilder()
                         .setSubtree(List.of(nodes.get(0), node)).setDiversity(indicators).build(), rnd).getApis().get(0));
                 break;

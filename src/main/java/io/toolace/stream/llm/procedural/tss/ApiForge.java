@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.toolace.stream.evolution.ApiSignature;
+import io.toolace.stream.evolution.DiversityIndicators;
 import io.toolace.stream.llm.procedural.tss.ApiDraft.Role;
 import io.toolace.stream.llm.procedural.tss.ApiNames.NameStyle;
 import io.toolace.stream.llm.procedural.tss.Verbs.VerbClass;
@@ -58,7 +59,7 @@ public final class ApiForge {
      * One new API for the input's subtree.
      *
      * @throws IllegalArgumentException when the subtree has no functionality node or an indicator
-     *     is not one of {@link #indicators()}
+     *     is not one of {@link DiversityIndicators#ALL}
      */
     public ApiGenerationResult generate(final ApiGenerationInput input, final SplittableRandom rnd) {
         final List<ContextNode> subtree = input.getSubtree();
@@ -73,7 +74,7 @@ public final class ApiForge {
             throw new IllegalArgumentException("subtree has no FUNCTIONALITY node to adapt (" + subtree.size()
                     + " nodes: " + subtree.stream().map(ContextNode::getId).toList() + ")");
         }
-        final List<String> indicators = Evolution.indicators(input.getDiversity());
+        final List<String> indicators = DiversityIndicators.canonical(input.getDiversity());
         final ContextNode first = subtree.stream().filter(n -> n.getLevel() == NodeLevel.FUNCTIONALITY).findFirst()
                 .orElseThrow();
         final String domain = levelName(subtree, NodeLevel.DOMAIN, first, 0);
@@ -116,11 +117,6 @@ public final class ApiForge {
                         .build())
                 .build();
         return new ApiGenerationResult(List.of(api));
-    }
-
-    /** The diversity indicator ids, as stored in {@code ApiDefinition.diversity}. */
-    public static List<String> indicators() {
-        return Evolution.INDICATORS;
     }
 
     // ---------------------------------------------------------------- adaptation

@@ -24,9 +24,6 @@ final class Evolution {
     static final String MUTATE_TYPES = "MUTATE_TYPES";
     static final String UPDATE_RESULTS = "UPDATE_RESULTS";
 
-    /** Every indicator, in the order they are applied. */
-    static final List<String> INDICATORS =
-            List.of(ADD_FUNCTIONALITY, ADD_PARAMETERS, ADD_CONSTRAINTS, MUTATE_TYPES, UPDATE_RESULTS);
 
     /** Nested parameter shapes MUTATE_TYPES introduces. */
     enum Shape { ARRAY_OF_ARRAYS, ARRAY_OF_OBJECTS, OBJECT_IN_OBJECT }
@@ -71,16 +68,6 @@ final class Evolution {
             VerbClass.ACTION, List.of("dry run", "notes", "callback url", "reference", "language"));
 
     private Evolution() {}
-
-    /** Validates the indicator ids, keeping their first occurrences in the canonical order. */
-    static List<String> indicators(final List<String> requested) {
-        for (final String indicator : requested) {
-            if (!INDICATORS.contains(indicator)) {
-                throw new IllegalArgumentException("unknown diversity indicator '" + indicator + "'; known: " + INDICATORS);
-            }
-        }
-        return INDICATORS.stream().filter(requested::contains).toList();
-    }
 
     /** Borrows the example's structure, then applies the indicators in canonical order. */
     static void evolve(final ApiDraft draft, final List<String> indicators, final ExampleStyle example,

@@ -2,7 +2,6 @@ package io.toolace.stream.llm.procedural.tss;
 
 import io.toolace.stream.evolution.ContextPaths;
 import io.toolace.stream.records.ContextNode;
-import io.toolace.stream.records.NodeLevel;
 import io.toolace.stream.records.SeedDocument;
 import io.toolace.stream.records.SpeciationResult;
 import java.util.ArrayList;
@@ -441,35 +440,18 @@ public final class Speciator {
             if (functionalityCount() == 0) {
                 return nodes;
             }
-            final String domainId = ContextPaths.id(List.of(domain));
-            nodes.add(node(domainId, null, NodeLevel.DOMAIN, domain, domainDescription, List.of(domain), seedId));
-            for (final Map.Entry<String, SubDomain> entry : subDomains.entrySet()) {
-                final SubDomain sub = entry.getValue();
+            nodes.add(ContextPaths.node(List.of(domain), domainDescription, seedId));
+            for (final SubDomain sub : subDomains.values()) {
                 if (sub.functionalities.isEmpty()) {
                     continue;
                 }
-                nodes.add(node(entry.getKey(), domainId, NodeLevel.SUBDOMAIN, sub.name, sub.description,
-                        List.of(domain, sub.name), seedId));
+                nodes.add(ContextPaths.node(List.of(domain, sub.name), sub.description, seedId));
                 for (final Functionality functionality : sub.functionalities.values()) {
-                    final List<String> path = List.of(domain, sub.name, functionality.name());
-                    nodes.add(node(ContextPaths.id(path), entry.getKey(), NodeLevel.FUNCTIONALITY,
-                            functionality.name(), functionality.description(), path, seedId));
+                    nodes.add(ContextPaths.node(List.of(domain, sub.name, functionality.name()),
+                            functionality.description(), seedId));
                 }
             }
             return nodes;
-        }
-
-        private static ContextNode node(final String id, final String parentId, final NodeLevel level,
-                final String name, final String description, final List<String> path, final String seedId) {
-            return ContextNode.newBuilder()
-                    .setId(id)
-                    .setParentId(parentId)
-                    .setLevel(level)
-                    .setName(name)
-                    .setDescription(description)
-                    .setPath(path)
-                    .setSeedId(seedId)
-                    .build();
         }
     }
 

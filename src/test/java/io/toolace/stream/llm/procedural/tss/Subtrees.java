@@ -1,5 +1,6 @@
 package io.toolace.stream.llm.procedural.tss;
 
+import io.toolace.stream.evolution.DiversityIndicators;
 import io.toolace.stream.records.ApiDefinition;
 import io.toolace.stream.records.ApiGenerationInput;
 import io.toolace.stream.records.ContextNode;
@@ -59,7 +60,7 @@ final class Subtrees {
         final ApiDefinition example = !buffer.isEmpty() && rnd.nextBoolean() ? buffer.get(rnd.nextInt(buffer.size())) : null;
         final List<String> indicators = new ArrayList<>();
         if (example != null) {
-            for (final String indicator : ApiForge.indicators()) {
+            for (final String indicator : DiversityIndicators.ALL) {
                 if (rnd.nextInt(3) == 0) {
                     indicators.add(indicator);
                 }
