@@ -10,7 +10,6 @@ import io.toolace.stream.kafka.CommittedKeys;
 import io.toolace.stream.kafka.DeadLetters;
 import io.toolace.stream.kafka.PipelineConfig;
 import io.toolace.stream.kafka.SampleExporter;
-import io.toolace.stream.kafka.TopicAdmin;
 import io.toolace.stream.llm.LlmBackend;
 import io.toolace.stream.llm.PriceTable;
 import io.toolace.stream.records.DialogType;
@@ -174,13 +173,22 @@ public final class RunCommand implements Callable<Integer> {
                 SampleExporter exporter = noExport ? null : new SampleExporter(pipeline.clientConfig(),
                         pipeline.topics().verified, out,
                         sample -> ToolSamples.toLine(sample, SampleFormat.TOOLACE, thinking));
-                CommittedKeys pool = new CommittedKeys(pipeline.clientConfig(), pipeline.topics().pool.name())) {
+                CommittedKeys pool = new CommittedKeys(pipeline.clientConfig(), pipeline.topics().pool.name());
+                CommittedKeys outcomes = new CommittedKeys(pipeline.clientConfig(), pipeline.topics().outcomes.name(),
+                        false);
+                CommittedKeys verified = new CommittedKeys(pipeline.clientConfig(), pipeline.topics().verified.name(),
+                        false)) {
             if (exporter != null) {
                 exporter.start();
             }
             console.printf("toolace-stream running stages %s: kafka %s, data %s%s%n", stages,
                     pipeline.bootstrapServers(), config.dataDir(), noExport ? "" : ", verified samples to " + out);
             pool.start();
+            final boolean untilPlanEnds = target == 0 && planLimit > 0;
+            if (untilPlanEnds) {
+                outcomes.start();
+                verified.start();
+            }
             final Progress progress = new Progress(exporter, pool);
             while (!stop.await(progressEvery)) {
                 console.println(progress.line());
@@ -189,7 +197,8 @@ public final class RunCommand implements Callable<Integer> {
                     return 1;
                 }
                 if (target > 0 && exporter.written() >= target || poolTarget > 0 && pool.size() >= poolTarget
-                        || target == 0 && planLimit > 0 && allPlannedEnded(pipeline, exporter)) {
+                        || untilPlanEnds && outcomes.records() >= planLimit
+                                && (exporter == null || exporter.written() >= verified.records())) {
                     break;
                 }
             }
@@ -198,15 +207,6 @@ public final class RunCommand implements Callable<Integer> {
             printCost(console);
         }
         return 0;
-    }
-
-    /** Every dialog of the plan limit has an outcome, and every verified one is in the output. */
-    private boolean allPlannedEnded(final Pipeline pipeline, final SampleExporter exporter) {
-        try (TopicAdmin admin = TopicAdmin.create(pipeline.clientConfig())) {
-            return admin.countCommitted(pipeline.topics().outcomes.name(), Duration.ofMinutes(1)) >= planLimit
-                    && (exporter == null || exporter.written()
-                            >= admin.countCommitted(pipeline.topics().verified.name(), Duration.ofMinutes(1)));
-        }
     }
 
     private LlmBackend backend(final PipelineConfig config) {

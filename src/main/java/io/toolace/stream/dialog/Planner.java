@@ -63,7 +63,7 @@ final class Planner implements Processor<String, Object, String, DialogDraft> {
      */
     private static final int COMPLEXITY_WINDOW = 50;
     private static final double COMPLEXITY_ALPHA = 2.0 / (COMPLEXITY_WINDOW + 1);
-    private static final List<String> USER_STYLES = List.of(
+    static final List<String> USER_STYLES = List.of(
             "Write as a busy professional: short and direct.",
             "Write casually, like a chat with a friend.",
             "Write formally and politely, giving full context.",

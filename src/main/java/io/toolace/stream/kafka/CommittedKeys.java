@@ -15,9 +15,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * Follows a compacted topic from its start with {@code read_committed} and counts its live keys (a
- * tombstone removes one): the size of the table the topic holds, e.g. the API pool, whoever wrote it
- * and across restarts. Values are never deserialised.
+ * Follows a topic from its start with {@code read_committed} and counts its committed records and, for
+ * a compacted topic, its live keys (a tombstone removes one): the size of the table the topic holds,
+ * e.g. the API pool, whoever wrote it and across restarts. Values are never deserialised.
  */
 public final class CommittedKeys implements AutoCloseable {
 
@@ -27,9 +27,19 @@ public final class CommittedKeys implements AutoCloseable {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final Thread thread;
     private volatile int size;
+    private volatile long records;
     private volatile boolean running = true;
 
+    private final boolean trackKeys;
+
+    /** Counts live keys and records. */
     public CommittedKeys(final KafkaClientConfig client, final String topic) {
+        this(client, topic, true);
+    }
+
+    /** With {@code trackKeys} false it counts records only and holds no key in memory, for an unbounded topic. */
+    public CommittedKeys(final KafkaClientConfig client, final String topic, final boolean trackKeys) {
+        this.trackKeys = trackKeys;
         final Properties props = client.clientProperties();
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -42,6 +52,11 @@ public final class CommittedKeys implements AutoCloseable {
     public CommittedKeys start() {
         thread.start();
         return this;
+    }
+
+    /** Committed records read so far, tombstones included. */
+    public long records() {
+        return records;
     }
 
     /** Live keys read so far. */
@@ -61,14 +76,18 @@ public final class CommittedKeys implements AutoCloseable {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             while (running) {
-                for (final ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (record.value() == null) {
-                        keys.remove(record.key());
-                    } else {
-                        keys.add(record.key());
+                final var polled = consumer.poll(Duration.ofMillis(200));
+                if (trackKeys) {
+                    for (final ConsumerRecord<String, byte[]> record : polled) {
+                        if (record.value() == null) {
+                            keys.remove(record.key());
+                        } else {
+                            keys.add(record.key());
+                        }
                     }
                 }
                 size = keys.size();
+                records += polled.count();
             }
         } catch (final WakeupException stopping) {
             // close() woke the poll.

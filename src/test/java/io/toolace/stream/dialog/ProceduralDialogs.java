@@ -129,13 +129,6 @@ public final class ProceduralDialogs {
      * represented.
      */
     static final class Planning {
-        private static final List<String> USER_STYLES = List.of(
-                "Write as a busy professional: short and direct.",
-                "Write casually, like a chat with a friend.",
-                "Write formally and politely, giving full context.",
-                "Write tersely, with only the essentials.",
-                "Write in detail, explaining why you need it.");
-
         private final List<ApiDefinition> apis;
         private final Map<String, List<ApiDefinition>> bySubdomain = new HashMap<>();
         private final DialogType[] types = MIX.keySet().stream().sorted().toArray(DialogType[]::new);
@@ -173,7 +166,7 @@ public final class ProceduralDialogs {
                     .setComplexity(rnd.nextDouble())
                     .setTools(tools)
                     .setSystem(ToolSamples.systemPrompt(tools))
-                    .setUserInstruction(USER_STYLES.get(rnd.nextInt(USER_STYLES.size())))
+                    .setUserInstruction(Planner.USER_STYLES.get(rnd.nextInt(Planner.USER_STYLES.size())))
                     .setTurns(List.of())
                     .setNext(Agent.USER)
                     .setStep(0)
