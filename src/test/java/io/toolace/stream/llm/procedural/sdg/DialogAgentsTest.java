@@ -16,8 +16,6 @@ import io.toolace.stream.records.Role;
 import io.toolace.stream.records.Sample;
 import io.toolace.stream.records.ToolResult;
 import io.toolace.stream.records.Turn;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -333,31 +331,6 @@ class DialogAgentsTest {
                     List.of(Fixtures.WEATHER), "be less literal", 0.5));
             assertThat(literal.getTurns().get(0).getText()).doesNotContain("retrieve the hourly weather forecast")
                     .contains("hourly forecast");
-        }
-    }
-
-    /** Not a timing assertion: a plain loop that reports the cost per agent turn. */
-    @Test
-    void reportsTheCostPerTurn() {
-        final int dialogs = 1500;
-        final DialogDriver driver = new DialogDriver(new DialogAgents(new ProceduralSettings(0.1, 42L)));
-        final SplittableRandom pick = new SplittableRandom(1);
-        final ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
-        for (int round = 0; round < 3; round++) { // the first rounds warm up the JIT
-            long turns = 0;
-            final long start = System.nanoTime();
-            final long startCpu = cpu.getCurrentThreadCpuTime();
-            for (int i = 0; i < dialogs; i++) {
-                final DialogType type = DialogType.values()[i % DialogType.values().length];
-                final DialogDraft d = runUnlessRefused(driver,
-                        Fixtures.draft("cost-" + round + "-" + i, type, 1 + pick.nextInt(3), tools(pick), "", 0.5));
-                turns += d == null ? 0 : d.getTurns().size();
-            }
-            final long nanos = System.nanoTime() - start;
-            final long cpuNanos = cpu.getCurrentThreadCpuTime() - startCpu;
-            System.out.printf("procedural SDG: %d dialogs, %d turns; per turn %.1f us CPU, %.1f us wall;"
-                    + " %.0f dialogs per CPU second%n", dialogs, turns, cpuNanos / 1000.0 / turns, nanos / 1000.0 / turns,
-                    dialogs / (cpuNanos / 1e9));
         }
     }
 
