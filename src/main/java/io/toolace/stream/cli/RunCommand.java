@@ -2,6 +2,7 @@ package io.toolace.stream.cli;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.toolace.stream.Pipeline;
 import io.toolace.stream.dialog.ToolSamples;
@@ -203,8 +204,9 @@ public final class RunCommand implements Callable<Integer> {
                 }
             }
             console.println(progress.line());
-            printSummary(console, config, progress.verified(), (System.nanoTime() - started) / 1e9);
-            printCost(console);
+            printSummary(console, Metrics.globalRegistry, config, progress.verified(),
+                    (System.nanoTime() - started) / 1e9);
+            printCost(console, Metrics.globalRegistry);
         }
         return 0;
     }
@@ -229,23 +231,23 @@ public final class RunCommand implements Callable<Integer> {
      * What this run's LLM calls cost: calls and the share answered from the cache, tokens paid for, and USD
      * per task and model (from --price; unpriced models cost 0).
      */
-    static void printCost(final PrintStream console) {
+    static void printCost(final PrintStream console, final MeterRegistry metrics) {
         double calls = 0;
         double cachedCalls = 0;
-        for (final Counter counter : Metrics.globalRegistry.find("toolace.llm.calls").counters()) {
+        for (final Counter counter : metrics.find("toolace.llm.calls").counters()) {
             calls += counter.count();
             cachedCalls += "true".equals(counter.getId().getTag("cached")) ? counter.count() : 0;
         }
-        final double hits = sum("toolace.llm.cache", "hit");
-        final double lookups = hits + sum("toolace.llm.cache", "miss");
+        final double hits = sum(metrics, "toolace.llm.cache", "hit");
+        final double lookups = hits + sum(metrics, "toolace.llm.cache", "miss");
         final Map<String, Double> costs = new TreeMap<>();
-        for (final Counter counter : Metrics.globalRegistry.find("toolace.llm.cost").counters()) {
+        for (final Counter counter : metrics.find("toolace.llm.cost").counters()) {
             costs.merge(String.format("%-20s %s", counter.getId().getTag("task"), counter.getId().getTag("model")),
                     counter.count(), Double::sum);
         }
         console.printf("llm: %.0f calls (%s from the cache, hit rate %s), %.0f tokens in, %.0f out, %.4f USD%n",
-                calls, percent(cachedCalls, calls), percent(hits, lookups), sum("toolace.llm.tokens", "prompt"),
-                sum("toolace.llm.tokens", "completion"), costs.values().stream().mapToDouble(Double::doubleValue).sum());
+                calls, percent(cachedCalls, calls), percent(hits, lookups), sum(metrics, "toolace.llm.tokens", "prompt"),
+                sum(metrics, "toolace.llm.tokens", "completion"), costs.values().stream().mapToDouble(Double::doubleValue).sum());
         costs.forEach((taskModel, usd) -> {
             if (usd > 0) {
                 console.printf("  %s %10.4f USD%n", taskModel, usd);
@@ -268,7 +270,7 @@ public final class RunCommand implements Callable<Integer> {
 
         /** Samples in the output file, or decided verified by this process when it exports nothing. */
         long verified() {
-            return exporter != null ? exporter.written() : (long) sum("toolace.verify.decisions", "VERIFIED");
+            return exporter != null ? exporter.written() : (long) sum(Metrics.globalRegistry, "toolace.verify.decisions", "VERIFIED");
         }
 
         String line() {
@@ -277,10 +279,10 @@ public final class RunCommand implements Callable<Integer> {
             final double seconds = Math.max(1e-9, (now - lastNanos) / 1e9);
             final String line = String.format(
                     "verified %d (%.0f/s)  rejected %d  pool %d  planned %d  llm calls %d  dead letters %d",
-                    verified, (verified - lastVerified) / seconds, (long) sum("toolace.verify.decisions", "REJECTED")
-                            + (long) sum("toolace.dialog.rejected", null),
-                    pool.size(), (long) sum("toolace.planner.planned", null),
-                    (long) sum("toolace.llm.calls", null), DeadLetters.count());
+                    verified, (verified - lastVerified) / seconds, (long) sum(Metrics.globalRegistry, "toolace.verify.decisions", "REJECTED")
+                            + (long) sum(Metrics.globalRegistry, "toolace.dialog.rejected", null),
+                    pool.size(), (long) sum(Metrics.globalRegistry, "toolace.planner.planned", null),
+                    (long) sum(Metrics.globalRegistry, "toolace.llm.calls", null), DeadLetters.count());
             lastVerified = verified;
             lastNanos = now;
             return line;
@@ -288,9 +290,9 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     /** Sum of a counter over its tags, optionally only where a tag has the given value. */
-    static double sum(final String name, final String tagValue) {
+    static double sum(final MeterRegistry metrics, final String name, final String tagValue) {
         double total = 0;
-        for (final Counter counter : Metrics.globalRegistry.find(name).counters()) {
+        for (final Counter counter : metrics.find(name).counters()) {
             if (tagValue == null || counter.getId().getTags().stream().anyMatch(t -> t.getValue().equals(tagValue))) {
                 total += counter.count();
             }
@@ -302,7 +304,8 @@ public final class RunCommand implements Callable<Integer> {
      * Pass rates of this run per layer, per rule and per domain, as the paper reports them; the dialog
      * types' shares of the verified samples against the configured mix; their mean measured complexity.
      */
-    private static void printSummary(final PrintStream console, final PipelineConfig config, final long verified,
+    private static void printSummary(final PrintStream console, final MeterRegistry metrics, final PipelineConfig config,
+            final long verified,
             final double seconds) {
         final Map<String, double[]> byDomain = new TreeMap<>();
         final Map<String, Double> verifiedByType = new TreeMap<>();
@@ -310,7 +313,7 @@ public final class RunCommand implements Callable<Integer> {
         double passed = 0;
         double ruleRejected = 0;
         double modelRejected = 0;
-        for (final Counter counter : Metrics.globalRegistry.find("toolace.verify.decisions").counters()) {
+        for (final Counter counter : metrics.find("toolace.verify.decisions").counters()) {
             final double count = counter.count();
             final String layer = counter.getId().getTag("layer");
             decided += count;
@@ -331,17 +334,18 @@ public final class RunCommand implements Callable<Integer> {
                 percent(decided - ruleRejected, decided), percent(passed, passed + modelRejected),
                 percent(passed, decided));
         final Map<String, Double> failures = new TreeMap<>();
-        for (final Counter counter : Metrics.globalRegistry.find("toolace.verify.failures").counters()) {
+        for (final Counter counter : metrics.find("toolace.verify.failures").counters()) {
             failures.merge(counter.getId().getTag("rule"), counter.count(), Double::sum);
         }
         failures.forEach((rule, count) -> console.printf("  %-32s %8.0f rejections%n", rule, count));
         byDomain.forEach((domain, counts) -> console.printf("  domain %-25s %6.0f decided, %s verified%n",
                 domain, counts[0], percent(counts[1], counts[0])));
-        console.println(mixLine(config, verifiedByType));
+        console.println(mixLine(metrics, config, verifiedByType));
     }
 
     /** Each type's share of the verified samples, the configured share in brackets, and mean complexity. */
-    static String mixLine(final PipelineConfig config, final Map<String, Double> verifiedByType) {
+    static String mixLine(final MeterRegistry metrics, final PipelineConfig config,
+            final Map<String, Double> verifiedByType) {
         final double weights = config.dialogMix().values().stream().mapToDouble(Double::doubleValue).sum();
         final double verified = verifiedByType.values().stream().mapToDouble(Double::doubleValue).sum();
         final StringBuilder line = new StringBuilder("  verified mix (configured):");
@@ -354,7 +358,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         double complexity = 0;
         long measured = 0;
-        for (final DistributionSummary summary : Metrics.globalRegistry.find("toolace.planner.complexity")
+        for (final DistributionSummary summary : metrics.find("toolace.planner.complexity")
                 .summaries()) {
             complexity += summary.totalAmount();
             measured += summary.count();

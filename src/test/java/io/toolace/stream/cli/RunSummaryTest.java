@@ -2,7 +2,6 @@ package io.toolace.stream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.toolace.stream.kafka.PipelineConfig;
 import io.toolace.stream.records.DialogType;
@@ -12,34 +11,24 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class RunSummaryTest {
 
-    /** The global registry keeps no values until a registry is added to it, as the CLI does. */
+    /**
+     * A registry of this test's own: the global one reads its values from whichever registry was added first in
+     * this JVM, which other tests' pipelines fill.
+     */
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-
-    @BeforeEach
-    void register() {
-        Metrics.addRegistry(registry);
-    }
-
-    @AfterEach
-    void unregister() {
-        Metrics.removeRegistry(registry);
-        registry.close();
-    }
 
     @Test
     void theMixLineShowsEachTypesVerifiedShareBesideItsConfiguredShareAndTheMeanComplexity() {
         final PipelineConfig config = PipelineConfig.builder(Path.of("unused"))
                 .dialogMix(Map.of(DialogType.SINGLE, 3.0, DialogType.CLARIFY, 1.0)).build();
-        Metrics.summary("toolace.planner.complexity").record(0.4);
-        Metrics.summary("toolace.planner.complexity").record(0.6);
+        registry.summary("toolace.planner.complexity").record(0.4);
+        registry.summary("toolace.planner.complexity").record(0.6);
 
-        final String line = RunCommand.mixLine(config, new TreeMap<>(Map.of("SINGLE", 70.0, "CLARIFY", 30.0)));
+        final String line = RunCommand.mixLine(registry, config, new TreeMap<>(Map.of("SINGLE", 70.0, "CLARIFY", 30.0)));
 
         assertThat(line).isEqualTo("  verified mix (configured): SINGLE 70.0% (75.0%) CLARIFY 30.0% (25.0%);"
                 + " mean complexity 0.50");
@@ -47,21 +36,21 @@ class RunSummaryTest {
 
     @Test
     void theCostSummaryShowsCallsTheCachedShareTokensAndUsdPerTaskAndModel() {
-        Metrics.counter("toolace.llm.calls", "stage", "dialog", "task", "USER_TURN", "model", "m", "cached", "false",
+        registry.counter("toolace.llm.calls", "stage", "dialog", "task", "USER_TURN", "model", "m", "cached", "false",
                 "outcome", "ok").increment(3);
-        Metrics.counter("toolace.llm.calls", "stage", "dialog", "task", "USER_TURN", "model", "m", "cached", "true",
+        registry.counter("toolace.llm.calls", "stage", "dialog", "task", "USER_TURN", "model", "m", "cached", "true",
                 "outcome", "ok").increment(1);
-        Metrics.counter("toolace.llm.cache", "result", "hit").increment(1);
-        Metrics.counter("toolace.llm.cache", "result", "miss").increment(3);
-        Metrics.counter("toolace.llm.tokens", "stage", "dialog", "task", "USER_TURN", "model", "m", "kind", "prompt")
+        registry.counter("toolace.llm.cache", "result", "hit").increment(1);
+        registry.counter("toolace.llm.cache", "result", "miss").increment(3);
+        registry.counter("toolace.llm.tokens", "stage", "dialog", "task", "USER_TURN", "model", "m", "kind", "prompt")
                 .increment(3000);
-        Metrics.counter("toolace.llm.tokens", "stage", "dialog", "task", "USER_TURN", "model", "m", "kind",
+        registry.counter("toolace.llm.tokens", "stage", "dialog", "task", "USER_TURN", "model", "m", "kind",
                 "completion").increment(600);
-        Metrics.counter("toolace.llm.cost", "stage", "dialog", "task", "USER_TURN", "model", "m").increment(0.012);
-        Metrics.counter("toolace.llm.cost", "stage", "dialog", "task", "TOOL_RESPONSE", "model", "procedural-v1");
+        registry.counter("toolace.llm.cost", "stage", "dialog", "task", "USER_TURN", "model", "m").increment(0.012);
+        registry.counter("toolace.llm.cost", "stage", "dialog", "task", "TOOL_RESPONSE", "model", "procedural-v1");
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-        RunCommand.printCost(new PrintStream(out, true, StandardCharsets.UTF_8));
+        RunCommand.printCost(new PrintStream(out, true, StandardCharsets.UTF_8), registry);
 
         assertThat(out.toString(StandardCharsets.UTF_8).lines()).containsExactly(
                 "llm: 4 calls (25.0% from the cache, hit rate 25.0%), 3000 tokens in, 600 out, 0.0120 USD",
