@@ -44,6 +44,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.Callable;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -53,6 +54,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -270,7 +272,13 @@ public final class BenchCommand implements Callable<Integer> {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         final KafkaConsumer<String, LlmReply> consumer = new KafkaConsumer<>(props,
                 topics.verifyReplies.keySerde().deserializer(), topics.verifyReplies.valueSerde().deserializer());
-        consumer.subscribe(List.of(topics.verifyReplies.name()));
+        // Assigned, not subscribed: a group join can take seconds, and replies piling up meanwhile would be read
+        // in one burst and counted as a rate the gateway never had.
+        final List<TopicPartition> partitions = consumer.partitionsFor(topics.verifyReplies.name()).stream()
+                .map(info -> new TopicPartition(info.topic(), info.partition())).collect(Collectors.toList());
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        partitions.forEach(consumer::position);
         return consumer;
     }
 

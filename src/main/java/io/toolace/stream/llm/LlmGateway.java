@@ -12,7 +12,9 @@ import io.toolace.stream.records.LlmRequest;
 import io.toolace.stream.records.LlmUsage;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -51,6 +53,11 @@ import org.slf4j.LoggerFactory;
  * call (a retry, a crash restart, a replay). Failed replies are not cached, so asking again may
  * succeed. Each reply is accounted ({@link LlmAccounting}) and its cost written to {@code llm.usage}.
  *
+ * <p>Requests are asked concurrently and may be answered in any order, except those that carry an
+ * {@code orderKey}: of those with the same key only one is with the backend at a time, the others
+ * wait in offset order, in a slot each (so waiting requests count against {@code concurrency} and
+ * consumption pauses all the same).
+ *
  * <p>All Kafka calls happen on the gateway's own thread; backends complete on theirs and hand their
  * replies over through a queue.
  */
@@ -65,6 +72,9 @@ public final class LlmGateway implements AutoCloseable {
     private record Done(TopicPartition partition, long offset, LlmRequest request, LlmReply reply, String cacheKey) {}
 
     private record Acked(TopicPartition partition, long offset) {}
+
+    /** A decoded request that holds a slot; it is asked now or, behind others of its order key, later. */
+    private record Admitted(TopicPartition partition, long offset, LlmRequest request) {}
 
     private final Topics topics;
     private final LlmBackend backend;
@@ -82,6 +92,9 @@ public final class LlmGateway implements AutoCloseable {
     private final LinkedBlockingDeque<Done> done = new LinkedBlockingDeque<>();
     private final ConcurrentLinkedQueue<Acked> acked = new ConcurrentLinkedQueue<>();
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** Per order key, the request being asked (head) and those waiting behind it; touched on the gateway thread. */
+    private final Map<String, ArrayDeque<Admitted>> ordered = new HashMap<>();
+    private final ArrayDeque<ConsumerRecord<byte[], byte[]>> backlog = new ArrayDeque<>();
     private final AtomicLong answered = new AtomicLong();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final Thread thread;
@@ -168,6 +181,8 @@ public final class LlmGateway implements AutoCloseable {
                 public void onPartitionsRevoked(final Collection<TopicPartition> partitions) {
                     commit(true);
                     partitions.forEach(tracker::forget);
+                    // Not started, so not committed past: the partition's next owner asks them.
+                    backlog.removeIf(r -> partitions.contains(new TopicPartition(r.topic(), r.partition())));
                 }
 
                 @Override
@@ -181,7 +196,8 @@ public final class LlmGateway implements AutoCloseable {
                     commit(false);
                     lastCommit = System.nanoTime();
                 }
-                final boolean full = inFlight.get() >= concurrency;
+                dispatchBacklog();
+                final boolean full = !backlog.isEmpty();
                 if (full) {
                     consumer.pause(consumer.assignment());
                     // Full, nothing to fetch: wake as soon as an answer frees a slot, not after a poll timeout.
@@ -192,10 +208,8 @@ public final class LlmGateway implements AutoCloseable {
                 } else if (!consumer.paused().isEmpty()) {
                     consumer.resume(consumer.paused());
                 }
-                for (final ConsumerRecord<byte[], byte[]> record : consumer.poll(full ? Duration.ZERO
-                        : Duration.ofMillis(20))) {
-                    dispatch(record);
-                }
+                consumer.poll(full ? Duration.ZERO : Duration.ofMillis(20)).forEach(backlog::add);
+                dispatchBacklog();
             }
             sendReplies();
             producer.flush();
@@ -245,6 +259,13 @@ public final class LlmGateway implements AutoCloseable {
                 (System.nanoTime() - started) / 1_000_000);
     }
 
+    /** Polled records wait here for a free slot: a poll may return more than there are. */
+    private void dispatchBacklog() {
+        while (!backlog.isEmpty() && inFlight.get() < concurrency) {
+            dispatch(backlog.poll());
+        }
+    }
+
     private void dispatch(final ConsumerRecord<byte[], byte[]> record) {
         final TopicPartition partition = new TopicPartition(record.topic(), record.partition());
         tracker.started(partition, record.offset());
@@ -264,17 +285,45 @@ public final class LlmGateway implements AutoCloseable {
             return;
         }
         inFlight.incrementAndGet();
+        final Admitted admitted = new Admitted(partition, record.offset(), request);
+        if (request.getOrderKey() != null) {
+            final ArrayDeque<Admitted> line = ordered.computeIfAbsent(request.getOrderKey(), k -> new ArrayDeque<>());
+            line.add(admitted);
+            if (line.size() > 1) {
+                return;
+            }
+        }
+        ask(admitted);
+    }
+
+    private void ask(final Admitted admitted) {
+        final LlmRequest request = admitted.request();
         final String key = cache.enabled() ? CacheKey.of(backend, request) : null;
         final LlmReply hit = key == null ? null : cache.lookup(key, request);
         if (hit != null) {
-            done.add(new Done(partition, record.offset(), request, hit, null));
+            done.add(new Done(admitted.partition(), admitted.offset(), request, hit, null));
             return;
         }
         final long started = System.nanoTime();
         backend.answer(request).whenComplete((reply, error) -> {
             final LlmReply answer = error == null ? reply : failed(request, error, started);
-            done.add(new Done(partition, record.offset(), request, answer, key));
+            done.add(new Done(admitted.partition(), admitted.offset(), request, answer, key));
         });
+    }
+
+    /** The answer to an ordered request is in: the next one of its key, if any, is asked. */
+    private void askNextInOrder(final LlmRequest answered) {
+        final String orderKey = answered.getOrderKey();
+        if (orderKey == null) {
+            return;
+        }
+        final ArrayDeque<Admitted> line = ordered.get(orderKey);
+        line.poll();
+        if (line.isEmpty()) {
+            ordered.remove(orderKey);
+        } else {
+            ask(line.peek());
+        }
     }
 
     private LlmReply failed(final LlmRequest request, final Throwable error, final long started) {
@@ -292,6 +341,7 @@ public final class LlmGateway implements AutoCloseable {
             // The call is over: its slot is free while the reply is being written and acknowledged.
             inFlight.decrementAndGet();
             final Done reply = d;
+            askNextInOrder(reply.request());
             final byte[] key = reply.request().getCorrelationId().getBytes(StandardCharsets.UTF_8);
             final String topic = reply.request().getReplyTopic();
             final long now = System.currentTimeMillis();

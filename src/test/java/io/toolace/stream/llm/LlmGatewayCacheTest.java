@@ -8,7 +8,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
 import io.toolace.stream.Pipeline;
 import io.toolace.stream.StageFixtures;
-import io.toolace.stream.TopicReader;
 import io.toolace.stream.kafka.PipelineConfig;
 import io.toolace.stream.kafka.Topics;
 import io.toolace.stream.records.AgentTask;
@@ -31,10 +30,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -93,28 +88,12 @@ class LlmGatewayCacheTest {
     }
 
     private static void send(final Pipeline pipeline, final LlmRequest... requests) {
-        final Topics topics = pipeline.topics();
-        try (KafkaProducer<String, LlmRequest> producer = new KafkaProducer<>(pipeline.clientConfig().clientProperties(),
-                new StringSerializer(), topics.llmRequests.valueSerde().serializer())) {
-            for (final LlmRequest request : requests) {
-                producer.send(new ProducerRecord<>(topics.llmRequests.name(), request.getCorrelationId(), request));
-            }
-        }
+        GatewayTopics.send(pipeline, List.of(requests));
     }
 
     private static <V> List<V> await(final Pipeline pipeline, final Topics.Topic<V> topic, final int count)
             throws InterruptedException {
-        final long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        List<V> values = List.of();
-        while (System.nanoTime() < deadline) {
-            values = TopicReader.readAll(pipeline.clientConfig(), topic).stream().map(ConsumerRecord::value)
-                    .collect(Collectors.toList());
-            if (values.size() >= count) {
-                return values;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("expected " + count + " records in " + topic.name() + ", got " + values.size());
+        return GatewayTopics.await(pipeline, topic, count, Duration.ofSeconds(60));
     }
 
     private static double counted(final String name, final String tag, final String value) {
