@@ -1,5 +1,6 @@
 package io.toolace.stream.llm.routing;
 
+import io.micrometer.core.instrument.Metrics;
 import io.toolace.stream.llm.LlmBackend;
 import io.toolace.stream.records.AgentTask;
 import io.toolace.stream.records.LlmReply;
@@ -15,7 +16,8 @@ import java.util.stream.Collectors;
 /**
  * Several named endpoints behind one backend: each task goes to its route (a strong model for
  * generation, a cheap one for the judges, ...), or to the default route when it has none, and each
- * route spreads its calls over its replicas by weight, skipping a replica whose circuit is open.
+ * route spreads its calls over its replicas by weight, skipping a replica whose circuit is open, and
+ * fails a call over to another replica when the first gave no answer.
  * Every reply names the backend and model that really answered it.
  */
 public final class RoutingBackend implements LlmBackend {
@@ -51,9 +53,33 @@ public final class RoutingBackend implements LlmBackend {
                 .collect(Collectors.joining(","));
     }
 
+    /**
+     * Asks one replica of the task's route; when that replica gave no answer at all (its retries ran out,
+     * its circuit opened, nothing was paid for), asks another replica once, so one dead replica of several
+     * costs latency rather than a rejected draft. An answer the model did give, even an unusable one, is
+     * not asked again elsewhere: that would pay twice.
+     */
     @Override
     public CompletableFuture<LlmReply> answer(final LlmRequest request) {
-        return routes.getOrDefault(request.getTask(), fallback).pick().answer(request);
+        final WeightedPicker<LlmBackend> route = routes.getOrDefault(request.getTask(), fallback);
+        final WeightedPicker.Replica<LlmBackend> first = route.pick(null);
+        return first.target().answer(request).thenCompose(reply -> {
+            final WeightedPicker.Replica<LlmBackend> other = unanswered(reply) ? route.pickOther(first) : null;
+            if (other == null) {
+                return CompletableFuture.completedFuture(reply);
+            }
+            Metrics.counter("toolace.llm.failover", "from", first.name(), "to", other.name()).increment();
+            return other.target().answer(request).thenApply(second -> {
+                second.getUsage().setAttempts(second.getUsage().getAttempts() + reply.getUsage().getAttempts());
+                second.getUsage().setLatencyMs(second.getUsage().getLatencyMs() + reply.getUsage().getLatencyMs());
+                return second;
+            });
+        });
+    }
+
+    private static boolean unanswered(final LlmReply reply) {
+        return reply.getResult() == null && reply.getError() != null && reply.getUsage().getPromptTokens() == 0
+                && reply.getUsage().getCompletionTokens() == 0;
     }
 
     @Override

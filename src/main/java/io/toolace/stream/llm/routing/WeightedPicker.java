@@ -40,16 +40,29 @@ final class WeightedPicker<T> {
     }
 
     synchronized T pick() {
+        return pick(null).target();
+    }
+
+    /**
+     * Another replica than {@code tried}, by the same weights, for a call {@code tried} could not answer;
+     * null when there is no other, or none of the others is available.
+     */
+    synchronized Replica<T> pickOther(final Replica<T> tried) {
+        return replicas.stream().anyMatch(r -> r != tried && r.available().getAsBoolean()) ? pick(tried) : null;
+    }
+
+    /** The next replica, by weight, among those available other than {@code excluded}. */
+    synchronized Replica<T> pick(final Replica<T> excluded) {
         final boolean[] up = new boolean[replicas.size()];
         boolean any = false;
         for (int i = 0; i < up.length; i++) {
-            up[i] = replicas.get(i).available().getAsBoolean();
+            up[i] = replicas.get(i) != excluded && replicas.get(i).available().getAsBoolean();
             any |= up[i];
         }
         long total = 0;
         int best = -1;
         for (int i = 0; i < up.length; i++) {
-            if (any && !up[i]) {
+            if (any && !up[i] || replicas.get(i) == excluded) {
                 continue;
             }
             current[i] += replicas.get(i).weight();
@@ -59,6 +72,6 @@ final class WeightedPicker<T> {
             }
         }
         current[best] -= total;
-        return replicas.get(best).target();
+        return replicas.get(best);
     }
 }

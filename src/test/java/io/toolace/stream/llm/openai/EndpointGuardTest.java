@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.Metrics;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.toolace.stream.CountingMeters;
 import io.toolace.stream.llm.openai.FakeOpenAiServer.Received;
 import io.toolace.stream.llm.openai.FakeOpenAiServer.Reply;
 import io.toolace.stream.records.AgentTask;
@@ -35,10 +35,7 @@ class EndpointGuardTest {
 
     @BeforeAll
     static void meters() {
-        // Meters of the global registry count nothing until it has a backing registry.
-        if (Metrics.globalRegistry.getRegistries().isEmpty()) {
-            Metrics.addRegistry(new SimpleMeterRegistry());
-        }
+        CountingMeters.ensure();
     }
 
     @BeforeEach
