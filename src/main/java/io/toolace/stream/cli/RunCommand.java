@@ -110,6 +110,12 @@ public final class RunCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     int voteRetries;
 
+    @Option(names = "--answer-retries", defaultValue = "2",
+            description = "Times an agent turn or a judge is asked again when its reply is an error (a call that failed"
+                    + " for good, an unusable answer) before the draft is rejected with LLM_ERROR or the judge's vote"
+                    + " counts as failed (default: ${DEFAULT-VALUE}).")
+    int answerRetries;
+
     @Option(names = "--complexity-band", split = ",", paramLabel = "LOW,HIGH", defaultValue = "0.3,0.7",
             description = "Complexity the planner steers verified samples into: below, it asks the user agent for"
                     + " harder requests with more tools; above, simpler ones (default: ${DEFAULT-VALUE}).")
@@ -158,6 +164,7 @@ public final class RunCommand implements Callable<Integer> {
                 .complexityBand(complexityBand[0], complexityBand[1])
                 .assistantVotes(assistantVotes != null ? assistantVotes : "openai".equals(llm.backend) ? 3 : 1)
                 .voteRetries(voteRetries)
+                .answerRetries(answerRetries)
                 .complexityModel(complexityModel)
                 .complexityLoss(complexityLoss[0], complexityLoss[1])
                 .llmCacheEntries(llm.cacheEntries)

@@ -1,6 +1,7 @@
 package io.toolace.stream.dialog;
 
 import io.micrometer.core.instrument.Metrics;
+import io.toolace.stream.llm.LlmRequests;
 import io.toolace.stream.records.Agent;
 import io.toolace.stream.records.AgentTask;
 import io.toolace.stream.records.DialogDraft;
@@ -21,20 +22,24 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * deliver a reply twice (it commits after sending); a reply for a step other than the one the draft
  * waits for is dropped, so each step is taken once. An assistant step under an open ballot is applied
  * only once its vote is decided: each answer is kept until the round is complete, and a repeated answer
- * (same sample index) or one of an earlier round is dropped.
+ * (same sample index) or one of an earlier round is dropped. An error reply (the call failed for good,
+ * the answer was unusable) outside a ballot is asked again, up to {@code answerRetries} times, before
+ * the draft is rejected: one truncated answer should not throw away the calls the dialog has cost.
  */
 final class TurnReplyProcessor implements Processor<String, LlmReply, String, Object> {
 
     static final String VOTE_DISAGREED = "ASSISTANT_VOTE_DISAGREED";
 
     private final int voteRetries;
+    private final int answerRetries;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, Integer> steps;
     private KeyValueStore<String, Ballot> ballots;
     private KeyValueStore<String, LlmReply> votes;
 
-    TurnReplyProcessor(final int voteRetries) {
+    TurnReplyProcessor(final int voteRetries, final int answerRetries) {
         this.voteRetries = voteRetries;
+        this.answerRetries = answerRetries;
     }
 
     @Override
@@ -71,6 +76,10 @@ final class TurnReplyProcessor implements Processor<String, LlmReply, String, Ob
                 DraftEnds.deadLetter(context, record, draft, e);
                 throw e;
             }
+            return;
+        }
+        if (reply.getError() != null && request.getSampleIndex() < answerRetries) {
+            askAgain(record, request, draft);
             return;
         }
         try {
@@ -132,6 +141,17 @@ final class TurnReplyProcessor implements Processor<String, LlmReply, String, Ob
             DraftEnds.reject(context, record, draft, VOTE_DISAGREED, "no majority of " + decision.votes()
                     + " answers in " + (ballot.round() + 1) + " rounds: " + decision.parts());
         }
+    }
+
+    /**
+     * The same step under the next sample index: another cache key and another seed, so the failure is not
+     * handed back from the cache nor drawn again.
+     */
+    private void askAgain(final Record<String, LlmReply> record, final LlmRequest request, final DialogDraft draft) {
+        Metrics.counter("toolace.dialog.answer.retries", "task", request.getTask().name()).increment();
+        context.forward(record.withKey(draft.getId()).withValue(LlmRequests.of(request.getTask(),
+                request.getReplyTopic(), request.getCorrelationId(), request.getStep(), request.getSampleIndex() + 1,
+                request.getStage(), draft, record.timestamp())), TurnStage.REQUESTS_SINK);
     }
 
     private void forget(final String draftId, final Ballot ballot) {

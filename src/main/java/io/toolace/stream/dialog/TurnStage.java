@@ -54,7 +54,7 @@ public final class TurnStage implements Stage {
         topics.drafts.addSource(topology, "dialog-drafts");
         topics.dialogReplies.addSource(topology, "dialog-replies");
         topology.addProcessor("draft", () -> new DraftProcessor(topics, config), "dialog-drafts");
-        topology.addProcessor("turn-reply", () -> new TurnReplyProcessor(config.voteRetries()), "dialog-replies");
+        topology.addProcessor("turn-reply", () -> new TurnReplyProcessor(config.voteRetries(), config.answerRetries()), "dialog-replies");
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(STEPS_STORE), Serdes.String(), Serdes.Integer()), "draft", "turn-reply");
         topology.addStateStore(Stores.keyValueStoreBuilder(

@@ -5,10 +5,12 @@ import io.toolace.stream.dialog.ComplexityEvaluator;
 import io.toolace.stream.dialog.Samples;
 import io.toolace.stream.kafka.PipelineConfig;
 import io.toolace.stream.kafka.Topics;
+import io.toolace.stream.llm.LlmRequests;
 import io.toolace.stream.records.AgentTask;
 import io.toolace.stream.records.JudgeResult;
 import io.toolace.stream.records.Layer;
 import io.toolace.stream.records.LlmReply;
+import io.toolace.stream.records.LlmRequest;
 import io.toolace.stream.records.Sample;
 import io.toolace.stream.records.Verdict;
 import java.util.ArrayList;
@@ -22,22 +24,29 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The second layer: collects one vote per judge and vote index (a reply the gateway delivers twice is
- * dropped), and once every vote is in, keeps one verdict per judge, the majority's, then decides. The
- * replies to {@code SCORE_COMPLEXITY} share the topic, and go to {@link ComplexityScoring}.
+ * dropped), and once every vote is in, keeps one verdict per judge, the majority's, then decides. A
+ * judge whose reply is an error is asked again (the next step, so another cache key and seed) up to
+ * {@code answerRetries} times before its vote counts as failed: a garbled judge answer says nothing
+ * about the sample. The replies to {@code SCORE_COMPLEXITY} share the topic, and go to
+ * {@link ComplexityScoring}.
  */
 final class ModelLayerProcessor implements Processor<String, LlmReply, String, Object> {
 
+    private final Topics topics;
     private final PipelineConfig config;
     private final ComplexityScoring scoring;
+    private ProcessorContext<String, Object> context;
     private KeyValueStore<String, Sample> judging;
 
     ModelLayerProcessor(final Topics topics, final PipelineConfig config, final ComplexityEvaluator complexity) {
+        this.topics = topics;
         this.config = config;
         this.scoring = new ComplexityScoring(topics, config, complexity);
     }
 
     @Override
     public void init(final ProcessorContext<String, Object> context) {
+        this.context = context;
         this.judging = context.getStateStore(VerificationStage.JUDGING_STORE);
         scoring.init(context);
     }
@@ -57,6 +66,14 @@ final class ModelLayerProcessor implements Processor<String, LlmReply, String, O
         final int vote = reply.getRequest().getSampleIndex();
         if (pending == null || voted(pending, rule, vote)) {
             Metrics.counter("toolace.verify.replies.duplicate").increment();
+            return;
+        }
+        final LlmRequest asked = reply.getRequest();
+        if (reply.getError() != null && asked.getStep() < config.answerRetries()) {
+            Metrics.counter("toolace.verify.judge.retries", "task", asked.getTask().name()).increment();
+            context.forward(record.withKey(pending.getId()).withValue(LlmRequests.of(asked.getTask(),
+                    topics.verifyReplies.name(), pending.getId(), asked.getStep() + 1, vote, "verify",
+                    asked.getPayload(), record.timestamp())), VerificationStage.REQUESTS_SINK);
             return;
         }
         final Sample judged = Sample.newBuilder(Samples.withVerdicts(pending, List.of(verdict(rule, vote, reply))))

@@ -11,7 +11,11 @@ import io.toolace.stream.verify.RuleVerifier;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The rule layer backed by the pure-Java verifier, the same one the {@code verify} command runs. */
+/**
+ * The rule layer backed by the pure-Java verifier, the same one the {@code verify} command runs, plus
+ * the check that a sample keeps the promise of the type the planner labelled it with
+ * ({@link TypePromise}), which only the pipeline knows.
+ */
 public final class VerifierRuleLayer implements RuleLayer {
 
     private final RuleVerifier verifier;
@@ -27,9 +31,13 @@ public final class VerifierRuleLayer implements RuleLayer {
     @Override
     public List<Verdict> check(final Sample sample) {
         final List<Failure> failures = verifier.verify(ToolSamples.toToolSample(sample));
-        final List<Verdict> verdicts = new ArrayList<>(failures.size());
+        final List<Verdict> verdicts = new ArrayList<>(failures.size() + 1);
         for (final Failure failure : failures) {
             verdicts.add(Samples.failure(failure.rule(), Layer.RULE, failure.turn(), failure.message()));
+        }
+        final Verdict unkept = TypePromise.broken(sample);
+        if (unkept != null) {
+            verdicts.add(unkept);
         }
         return verdicts;
     }

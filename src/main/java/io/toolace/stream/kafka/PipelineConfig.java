@@ -51,6 +51,8 @@ import java.util.Objects;
  * @param llmCacheEntries answers the gateway keeps in memory to reply to a repeated request without a call; the least
  *     recently used beyond it are paid for again. 0 turns the cache off
  * @param prices USD per million prompt and completion tokens of each model, for the cost accounting
+ * @param answerRetries times an agent turn or a judge is asked again when its reply is an error (a call that
+ *     failed for good, an answer that could not be used) before its draft is rejected or the judge counted failed
  */
 public record PipelineConfig(
         String bootstrapServers,
@@ -81,7 +83,8 @@ public record PipelineConfig(
         double complexityLossEasy,
         double complexityLossHard,
         int llmCacheEntries,
-        PriceTable prices) {
+        PriceTable prices,
+        int answerRetries) {
 
     public static final List<String> ALL_JUDGES = List.of(
             "JUDGE_HALLUCINATION", "JUDGE_CONSISTENCY", "JUDGE_TOOL_RESPONSE", "JUDGE_REPETITIVE");
@@ -123,6 +126,9 @@ public record PipelineConfig(
             throw new IllegalArgumentException("llmCacheEntries must be at least 0, got " + llmCacheEntries);
         }
         Objects.requireNonNull(prices, "prices");
+        if (answerRetries < 0) {
+            throw new IllegalArgumentException("answerRetries must be at least 0, got " + answerRetries);
+        }
         clientProperties = Map.copyOf(clientProperties);
         dialogMix = Map.copyOf(dialogMix);
         judges = List.copyOf(judges);
@@ -176,6 +182,7 @@ public record PipelineConfig(
         b.complexityLossHard = complexityLossHard;
         b.llmCacheEntries = llmCacheEntries;
         b.prices = prices;
+        b.answerRetries = answerRetries;
         return b;
     }
 
@@ -218,6 +225,7 @@ public record PipelineConfig(
         private double complexityLossHard = 2.5;
         private int llmCacheEntries = 100_000;
         private PriceTable prices = PriceTable.NONE;
+        private int answerRetries = 2;
 
         private Builder(final Path dataDir) {
             this.dataDir = dataDir;
@@ -257,13 +265,15 @@ public record PipelineConfig(
         }
         public Builder llmCacheEntries(final int v) { llmCacheEntries = v; return this; }
         public Builder prices(final PriceTable v) { prices = v; return this; }
+        public Builder answerRetries(final int v) { answerRetries = v; return this; }
 
         public PipelineConfig build() {
             return new PipelineConfig(bootstrapServers, registryUrl, dataDir, topicPrefix, partitions, replication,
                     clientProperties, faultRate, seed, maxInFlightDialogs, planLimit, dialogMix, maxTargetTurns,
                     maxToolsPerDialog, maxSteps, maxGeneration, judges, judgeVotes, gatewayConcurrency,
                     nearDuplicateThreshold, complexityLow, complexityHigh, assistantVotes, voteRetries,
-                    complexityModel, complexityLossEasy, complexityLossHard, llmCacheEntries, prices);
+                    complexityModel, complexityLossEasy, complexityLossHard, llmCacheEntries, prices,
+                    answerRetries);
         }
     }
 }

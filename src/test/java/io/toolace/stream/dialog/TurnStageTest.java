@@ -92,12 +92,39 @@ class TurnStageTest {
     }
 
     @Test
-    void aFailedAgentCallEndsTheDraftRejectedWithTheReasonAndTellsItsPlanner() {
-        stage.drafts.pipeInput("d3-7", StageFixtures.draft("d3-7", 3));
+    void aFailedAgentCallIsAskedAgainUnderTheNextSampleIndexAndItsAnswerTakesTheStep() {
+        stage.drafts.pipeInput("d3-6", StageFixtures.draft("d3-6", 3));
         final LlmRequest request = stage.requests.readValue();
 
+        stage.replies.pipeInput("d3-6", StageFixtures.reply(request, null, "answer is not JSON: truncated at char 22"));
+
+        final LlmRequest again = stage.requests.readValue();
+        assertThat(again.getTask()).isEqualTo(request.getTask());
+        assertThat(again.getStep()).isEqualTo(request.getStep());
+        assertThat(again.getSampleIndex()).isEqualTo(1);
+        assertThat(again.getId()).isNotEqualTo(request.getId());
+        assertThat(stage.rejected.isEmpty()).isTrue();
+
+        stage.replies.pipeInput("d3-6", StageFixtures.reply(again, userSays("weather in Faro?"), null));
+
+        assertThat(stage.nextDrafts.readValue().getTurns()).extracting(Turn::getText).containsExactly("weather in Faro?");
+        assertThat(stage.rejected.isEmpty()).isTrue();
+    }
+
+    @Test
+    void aFailedAgentCallEndsTheDraftRejectedWithTheReasonOnceItsRetriesRanOutAndTellsItsPlanner() {
+        stage.drafts.pipeInput("d3-7", StageFixtures.draft("d3-7", 3));
+        LlmRequest request = stage.requests.readValue();
+
+        // Asked three times in all under the default two retries, failing each time
+        for (int retry = 0; retry < 2; retry++) {
+            stage.replies.pipeInput("d3-7", StageFixtures.reply(request, null, "retries exhausted: HTTP 503"));
+            request = stage.requests.readValue();
+            assertThat(request.getSampleIndex()).isEqualTo(retry + 1);
+        }
         stage.replies.pipeInput("d3-7", StageFixtures.reply(request, null, "retries exhausted: HTTP 503"));
 
+        assertThat(stage.requests.isEmpty()).isTrue();
         final Sample sample = stage.rejected.readValue();
         assertThat(sample.getVerdicts()).singleElement()
                 .satisfies(v -> assertThat(v.getRule()).isEqualTo("LLM_ERROR"))

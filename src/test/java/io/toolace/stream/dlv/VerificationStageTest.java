@@ -120,6 +120,45 @@ class VerificationStageTest {
     }
 
     @Test
+    void aJudgeWhoseReplyIsAnErrorIsAskedAgainAndOnlyCountsFailedOnceItsRetriesRanOut() {
+        // Given two clean samples put to every judge
+        final Sample rescued = sample("d1-3", "weather in Porto");
+        final Sample unjudged = sample("d1-4", "weather in Braga");
+        candidates.pipeInput(rescued.getId(), rescued);
+        candidates.pipeInput(unjudged.getId(), unjudged);
+        final List<LlmRequest> asked = requests.readValuesToList();
+
+        // When the hallucination judge's first answer about each is garbled, and every other judge passes them
+        for (final LlmRequest request : asked) {
+            replies.pipeInput(request.getCorrelationId(), request.getTask() == AgentTask.JUDGE_HALLUCINATION
+                    ? StageFixtures.reply(request, null, "answer is not JSON") : verdict(request, true));
+        }
+
+        // Then that judge is asked again about each, at the next step, and nothing is decided yet
+        List<LlmRequest> again = requests.readValuesToList();
+        assertThat(again).hasSize(2).allSatisfy(request -> {
+            assertThat(request.getTask()).isEqualTo(AgentTask.JUDGE_HALLUCINATION);
+            assertThat(request.getStep()).isEqualTo(1);
+        });
+        assertThat(verified.isEmpty() && rejected.isEmpty()).isTrue();
+
+        // and when it passes one, and keeps failing to answer about the other
+        for (final LlmRequest request : again) {
+            replies.pipeInput(request.getCorrelationId(), request.getCorrelationId().equals(rescued.getId())
+                    ? verdict(request, true) : StageFixtures.reply(request, null, "answer is not JSON"));
+        }
+        again = requests.readValuesToList();
+        assertThat(again).singleElement().satisfies(request -> assertThat(request.getStep()).isEqualTo(2));
+        replies.pipeInput(unjudged.getId(), StageFixtures.reply(again.get(0), null, "answer is not JSON"));
+
+        // then the first is verified, and the second rejected by a judge that gave no verdict after two retries
+        assertThat(verified.readValuesToList()).extracting(Sample::getId).containsExactly(rescued.getId());
+        assertThat(rejected.readValue().getVerdicts()).filteredOn(v -> !v.getPassed()).singleElement()
+                .satisfies(v -> assertThat(v.getMessage()).startsWith("judge gave no verdict: answer is not JSON"));
+        assertThat(requests.isEmpty()).isTrue();
+    }
+
+    @Test
     void aSampleIsVerifiedOnceEveryJudgePassedItAndDuplicateVerdictsAreIgnored() {
         // Given a clean sample, put to every judge
         final Sample clean = sample("d1-2", "weather in Lisbon");
