@@ -121,7 +121,7 @@ public final class Pipeline implements AutoCloseable {
 
     private void startInfrastructure(final Duration timeout) {
         if (config.embeddedBroker()) {
-            broker = EmbeddedKafka.start(config.dataDir());
+            broker = EmbeddedKafka.builder(config.dataDir()).clientSecurity(config.clientProperties()).start();
             resources.add(broker);
             bootstrapServers = broker.bootstrapServers();
         } else {

@@ -123,7 +123,7 @@ public record PipelineConfig(
             throw new IllegalArgumentException("llmCacheEntries must be at least 0, got " + llmCacheEntries);
         }
         Objects.requireNonNull(prices, "prices");
-        clientProperties = Map.copyOf(clientProperties);
+        clientProperties = ClientSettings.secretSafeCopy(clientProperties);
         dialogMix = Map.copyOf(dialogMix);
         judges = List.copyOf(judges);
         if (dialogMix.values().stream().mapToDouble(Double::doubleValue).sum() <= 0) {
