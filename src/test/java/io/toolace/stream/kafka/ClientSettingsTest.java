@@ -88,6 +88,20 @@ class ClientSettingsTest {
     }
 
     @Test
+    void aReferenceInsideAValueFillsInOneSecretAsKubernetesMountsItAsAFile() throws Exception {
+        final Path secrets = Files.createDirectory(dir.resolve("secrets"));
+        Files.writeString(secrets.resolve("kafka-password"), "pa55", StandardCharsets.UTF_8);
+
+        final Map<String, String> resolved = ClientSettings.resolve(Map.of(
+                "config.providers", "dir",
+                "config.providers.dir.class", "org.apache.kafka.common.config.provider.DirectoryConfigProvider",
+                "sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"svc\" "
+                        + "password=\"${dir:" + secrets + ":kafka-password}\";"));
+
+        assertThat(resolved).containsEntry("sasl.jaas.config", JAAS);
+    }
+
+    @Test
     void secretsAreHiddenWhereverSettingsArePrinted() {
         final Map<String, String> settings = Map.of(
                 "security.protocol", "SASL_SSL",
