@@ -74,7 +74,7 @@ public final class KafkaClientConfig {
     /** Bootstrap servers and security settings, secrets hidden: fit for a log line. */
     @Override
     public String toString() {
-        return "bootstrap.servers=" + bootstrapServers + " " + ClientSettings.redacted(security);
+        return security.isEmpty() ? bootstrapServers : bootstrapServers + " " + ClientSettings.redacted(security);
     }
 
     private static boolean isSecuritySetting(final String key) {
