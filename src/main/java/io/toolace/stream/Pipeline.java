@@ -121,7 +121,7 @@ public final class Pipeline implements AutoCloseable {
 
     private void startInfrastructure(final Duration timeout) {
         if (config.embeddedBroker()) {
-            broker = EmbeddedKafka.start(config.dataDir());
+            broker = EmbeddedKafka.builder(config.dataDir()).clientSecurity(config.clientProperties()).start();
             resources.add(broker);
             bootstrapServers = broker.bootstrapServers();
         } else {
@@ -138,7 +138,7 @@ public final class Pipeline implements AutoCloseable {
         try (TopicAdmin admin = TopicAdmin.create(clientConfig())) {
             admin.ensure(topics.specs(config.partitions(), config.replication()), timeout);
         }
-        LOG.info("kafka at {}, registry at {}, topics under '{}'", bootstrapServers, registryUrl,
+        LOG.info("kafka at {}, registry at {}, topics under '{}'", clientConfig(), registryUrl,
                 config.topicPrefix());
     }
 

@@ -1,5 +1,6 @@
 package io.toolace.stream.cli;
 
+import io.toolace.stream.kafka.ClientSettings;
 import io.toolace.stream.kafka.PipelineConfig;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -36,8 +37,15 @@ public final class ClusterOptions {
             description = "Replication factor of the topics it creates (default: ${DEFAULT-VALUE}).")
     short replication;
 
+    @Option(names = "--client-config", paramLabel = "FILE", defaultValue = "${env:TOOLACE_CLIENT_CONFIG}",
+            description = "Client settings for Kafka and the registry, a properties file (env TOOLACE_CLIENT_CONFIG):"
+                    + " security.protocol, sasl.*, ssl.*, config.providers*, basic.auth.user.info, schema.registry.ssl.*."
+                    + " Keeps secrets off the command line.")
+    Path clientConfig;
+
     @Option(names = {"-X", "--client-property"}, paramLabel = "KEY=VALUE",
-            description = "Passed to every Kafka client, e.g. -X security.protocol=SASL_SSL. Repeatable.")
+            description = "A client setting, over --client-config and TOOLACE_KAFKA_* variables, e.g."
+                    + " -X security.protocol=SASL_SSL. Repeatable. Not for secrets: the command line is visible to ps.")
     Map<String, String> clientProperties = new LinkedHashMap<>();
 
     PipelineConfig.Builder toBuilder() {
@@ -47,7 +55,22 @@ public final class ClusterOptions {
                 .topicPrefix(topicPrefix)
                 .partitions(partitions)
                 .replication(replication)
-                .clientProperties(clientProperties);
+                .clientProperties(clientSettings(System.getenv()));
+    }
+
+    /**
+     * The client settings from, in rising precedence, the {@code --client-config} file, the
+     * {@code TOOLACE_KAFKA_*} and {@code TOOLACE_SCHEMA_REGISTRY_*} variables of {@code environment}, and
+     * {@code -X}: a setting given twice takes the later value, so a command line can override the file.
+     */
+    Map<String, String> clientSettings(final Map<String, String> environment) {
+        final Map<String, String> settings = new LinkedHashMap<>();
+        if (clientConfig != null) {
+            settings.putAll(ClientSettings.load(clientConfig));
+        }
+        settings.putAll(ClientSettings.fromEnvironment(environment));
+        settings.putAll(clientProperties);
+        return settings;
     }
 
     private static String blankToNull(final String value) {

@@ -15,15 +15,32 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
+import javax.security.auth.login.AppConfigurationEntry;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.config.types.Password;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.security.JaasContext;
+import org.apache.kafka.common.security.plain.PlainLoginModule;
+import org.apache.kafka.common.security.scram.ScramLoginModule;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +73,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     private static final String HOST = "127.0.0.1";
     private static final String BROKER_LISTENER = "PLAINTEXT";
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
+    private static final int SCRAM_ITERATIONS = 4096;
+    /** A user name also becomes part of an option's key in a JAAS entry for PLAIN, where JAAS takes no quotes. */
+    private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9._-]+");
     private static final String STATE_FILE = "embedded.properties";
     private static final String LOCK_FILE = "embedded.lock";
     private static final String BROKER_PORT = "broker.port";
@@ -120,6 +140,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         private final Path dataDir;
         private final Map<String, String> brokerProperties = new LinkedHashMap<>();
         private Duration startupTimeout = Duration.ofSeconds(60);
+        private ScramUser scramUser;
 
         private Builder(final Path dataDir) {
             this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
@@ -137,6 +158,52 @@ public final class EmbeddedKafka implements AutoCloseable {
 
         public Builder brokerProperties(final Map<String, String> properties) {
             properties.forEach(this::brokerProperty);
+            return this;
+        }
+
+        /**
+         * Guards the broker with the security its clients will use. When {@code clientSettings} ask for
+         * {@code SASL_PLAINTEXT} with {@code SCRAM-SHA-256} or {@code SCRAM-SHA-512}, the client listener
+         * authenticates with that mechanism and the user and password of their {@code sasl.jaas.config}
+         * (references such as {@code ${file:...}} resolved) become a SCRAM user at every start, so a
+         * changed password takes effect; the listeners the broker keeps for itself and its controller take
+         * the same user over SASL/PLAIN, so no listener is left open. No {@code security.protocol}, or
+         * {@code PLAINTEXT}, keeps plain listeners.
+         *
+         * @throws IllegalArgumentException for any other protocol or mechanism (the embedded broker has no
+         *     certificates) or a JAAS config without a user name and password
+         */
+        public Builder clientSecurity(final Map<String, String> clientSettings) {
+            final Map<String, Object> security = new LinkedHashMap<>();
+            clientSettings.forEach((key, value) -> {
+                if (key.startsWith("sasl.") || key.equals("security.protocol") || key.startsWith("config.providers")) {
+                    security.put(key, value);
+                }
+            });
+            final Map<String, String> settings = ClientSettings.resolve(security);
+            final String protocol = settings.getOrDefault("security.protocol", "PLAINTEXT").trim().toUpperCase(Locale.ROOT);
+            if (protocol.equals("PLAINTEXT")) {
+                scramUser = null;
+                return this;
+            }
+            final String mechanism = settings.getOrDefault("sasl.mechanism", "GSSAPI").trim().toUpperCase(Locale.ROOT);
+            if (!protocol.equals("SASL_PLAINTEXT") || ScramMechanism.fromMechanismName(mechanism) == ScramMechanism.UNKNOWN) {
+                throw new IllegalArgumentException("The embedded broker takes PLAINTEXT, or SASL_PLAINTEXT with "
+                        + "SCRAM-SHA-256 or SCRAM-SHA-512, not " + protocol + " with " + mechanism);
+            }
+            final String jaas = settings.get(SaslConfigs.SASL_JAAS_CONFIG);
+            if (jaas == null) {
+                throw new IllegalArgumentException("SASL_PLAINTEXT for the embedded broker needs sasl.jaas.config");
+            }
+            final List<AppConfigurationEntry> entries = JaasContext.loadClientContext(
+                    Map.of(SaslConfigs.SASL_JAAS_CONFIG, new Password(jaas))).configurationEntries();
+            final String username = JaasContext.configEntryOption(entries, "username", null);
+            final String password = JaasContext.configEntryOption(entries, "password", null);
+            if (username == null || password == null || !USERNAME.matcher(username).matches()) {
+                throw new IllegalArgumentException("sasl.jaas.config for the embedded broker needs username (letters, "
+                        + "digits, . _ -) and password");
+            }
+            scramUser = new ScramUser(ScramMechanism.fromMechanismName(mechanism), username, password);
             return this;
         }
 
@@ -163,8 +230,10 @@ public final class EmbeddedKafka implements AutoCloseable {
             final DirectoryLock lock = DirectoryLock.acquire(kafkaDir, LOCK_FILE);
             try {
                 final EmbeddedKafka kafka = startLocked(kafkaDir, logDir, lock);
-                LOG.info("Embedded Kafka {} started at {} in {} ms (data dir {})", kafka.clusterId(),
-                        kafka.bootstrapServers(), millisSince(started), kafkaDir);
+                LOG.info("Embedded Kafka {} started at {} ({}) in {} ms (data dir {})", kafka.clusterId(),
+                        kafka.bootstrapServers(), scramUser == null ? "PLAINTEXT"
+                                : "SASL_PLAINTEXT " + scramUser.mechanism().mechanismName() + " as " + scramUser.username(),
+                        millisSince(started), kafkaDir);
                 return kafka;
             } catch (final RuntimeException e) {
                 lock.close();
@@ -175,12 +244,17 @@ public final class EmbeddedKafka implements AutoCloseable {
         private EmbeddedKafka startLocked(final Path kafkaDir, final Path logDir, final DirectoryLock lock) {
             final Path stateFile = kafkaDir.resolve(STATE_FILE);
             final Properties previous = readProperties(stateFile);
-            final int[] ports = loopbackPorts(
-                    portSetting(previous, BROKER_PORT, stateFile), portSetting(previous, CONTROLLER_PORT, stateFile));
+            // The third is for the internal listener of a SASL-guarded broker, on a new port each start.
+            final int[] ports = loopbackPorts(portSetting(previous, BROKER_PORT, stateFile),
+                    portSetting(previous, CONTROLLER_PORT, stateFile), OptionalInt.empty());
             final int brokerPort = ports[0];
             final int controllerPort = ports[1];
+            final int internalPort = ports[2];
 
             final Map<String, String> serverProperties = serverProperties(logDir, brokerPort, controllerPort);
+            if (scramUser != null) {
+                serverProperties.putAll(scramUser.serverProperties(brokerPort, internalPort, controllerPort));
+            }
             final KafkaConfig config = new KafkaConfig(serverProperties, false);
             if (!isFormatted(logDir)) {
                 format(logDir, serverProperties);
@@ -196,6 +270,9 @@ public final class EmbeddedKafka implements AutoCloseable {
             final KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
             try {
                 server.startup();
+                if (scramUser != null) {
+                    scramUser.create(internalPort, brokerPort, startupTimeout);
+                }
             } catch (final RuntimeException e) {
                 // A half-started node still holds threads and sockets.
                 server.shutdown();
@@ -254,17 +331,17 @@ public final class EmbeddedKafka implements AutoCloseable {
          * Formats the log directory for a new cluster through {@code kafka-storage format}, the
          * documented entry point: {@code Formatter} itself is not on the compile class path (the
          * server jar's modules are runtime dependencies), and the tool's arguments are stabler than
-         * its setters. The tool reads a config file, so the settings it needs go to a temporary one;
-         * the full broker config stays in memory because it may hold SASL secrets.
+         * its setters. The tool reads a config file, so the broker config goes to a temporary one,
+         * but for its secrets (the JAAS configs of a SASL-guarded broker), which the tool does not need.
          */
         private static void format(final Path logDir, final Map<String, String> serverProperties) {
             final String newClusterId = Uuid.randomUuid().toString();
             final Properties formatConfig = new Properties();
-            for (final String key : List.of("process.roles", "node.id", "controller.quorum.voters",
-                    "controller.listener.names", "listeners", "listener.security.protocol.map", "log.dirs",
-                    "metadata.log.dir")) {
-                formatConfig.setProperty(key, serverProperties.get(key));
-            }
+            serverProperties.forEach((key, value) -> {
+                if (!ClientSettings.isSecret(key)) {
+                    formatConfig.setProperty(key, value);
+                }
+            });
             final Path configFile = logDir.resolveSibling("format.properties");
             final ByteArrayOutputStream output = new ByteArrayOutputStream();
             final int exitCode;
@@ -284,6 +361,111 @@ public final class EmbeddedKafka implements AutoCloseable {
             }
             LOG.info("Formatted new Kafka storage for cluster {} in {}", newClusterId, logDir);
             LOG.debug("kafka-storage format: {}", report);
+        }
+    }
+
+    /**
+     * The one user of a SASL-guarded embedded broker. Its SCRAM credential lives in the metadata log,
+     * so the broker cannot use SCRAM for itself before the credential is there: it talks to itself and
+     * to its controller over listeners of their own that take the same user with PLAIN from a static
+     * JAAS entry, and the SCRAM user is set through the broker's own listener after start.
+     */
+    private record ScramUser(ScramMechanism mechanism, String username, String password) {
+
+        private static final String CLIENT_LISTENER = "SASL_PLAINTEXT";
+        private static final String INTERNAL_LISTENER = "INTERNAL";
+
+        Map<String, String> serverProperties(final int brokerPort, final int internalPort, final int controllerPort) {
+            final String scram = mechanism.mechanismName();
+            final String brokerListeners = CLIENT_LISTENER + "://" + HOST + ":" + brokerPort + ","
+                    + INTERNAL_LISTENER + "://" + HOST + ":" + internalPort;
+            final String plain = jaas(PlainLoginModule.class, Map.of("user_" + username, password));
+            final Map<String, String> props = new LinkedHashMap<>();
+            props.put("listeners", brokerListeners + "," + CONTROLLER_LISTENER + "://" + HOST + ":" + controllerPort);
+            props.put("advertised.listeners", brokerListeners);
+            props.put("listener.security.protocol.map", CLIENT_LISTENER + ":SASL_PLAINTEXT," + INTERNAL_LISTENER
+                    + ":SASL_PLAINTEXT," + CONTROLLER_LISTENER + ":SASL_PLAINTEXT");
+            props.put("inter.broker.listener.name", INTERNAL_LISTENER);
+            props.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+            props.put("sasl.mechanism.controller.protocol", "PLAIN");
+            props.put("listener.name.sasl_plaintext.sasl.enabled.mechanisms", scram);
+            // The broker only verifies SCRAM logins here, against the metadata log: it needs no credential.
+            props.put("listener.name.sasl_plaintext." + scram.toLowerCase(Locale.ROOT) + ".sasl.jaas.config",
+                    ScramLoginModule.class.getName() + " required;");
+            props.put("listener.name.internal.sasl.enabled.mechanisms", "PLAIN");
+            props.put("listener.name.internal.plain.sasl.jaas.config", plain);
+            props.put("listener.name.controller.sasl.enabled.mechanisms", "PLAIN");
+            props.put("listener.name.controller.plain.sasl.jaas.config", plain);
+            return props;
+        }
+
+        /** Sets the SCRAM user through the internal listener and waits until the client listener lets it in. */
+        void create(final int internalPort, final int brokerPort, final Duration timeout) {
+            final Properties internal = new Properties();
+            internal.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, HOST + ":" + internalPort);
+            internal.put(AdminClientConfig.SECURITY_PROTOCOL_CONFIG, "SASL_PLAINTEXT");
+            internal.put(SaslConfigs.SASL_MECHANISM, "PLAIN");
+            internal.put(SaslConfigs.SASL_JAAS_CONFIG, jaas(PlainLoginModule.class, Map.of()));
+            try (Admin admin = Admin.create(internal)) {
+                admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(username,
+                        new ScramCredentialInfo(mechanism, SCRAM_ITERATIONS), password)))
+                        .all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (final ExecutionException | TimeoutException e) {
+                throw new IllegalStateException("Cannot create SCRAM user " + username + ": " + e.getMessage(), e);
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while creating SCRAM user " + username, e);
+            }
+            awaitAuthenticated(brokerPort, timeout);
+        }
+
+        /** The broker applies the new credential from the metadata log a moment after the controller commits it. */
+        private void awaitAuthenticated(final int brokerPort, final Duration timeout) {
+            final Properties client = new Properties();
+            client.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, HOST + ":" + brokerPort);
+            client.put(AdminClientConfig.SECURITY_PROTOCOL_CONFIG, "SASL_PLAINTEXT");
+            client.put(SaslConfigs.SASL_MECHANISM, mechanism.mechanismName());
+            client.put(SaslConfigs.SASL_JAAS_CONFIG, jaas(ScramLoginModule.class, Map.of()));
+            final long deadline = System.nanoTime() + timeout.toNanos();
+            for (int attempt = 0; ; attempt++) {
+                try {
+                    if (attempt > 0) {
+                        Thread.sleep(50);
+                    }
+                    try (Admin admin = Admin.create(client)) {
+                        admin.describeCluster().clusterId().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                        return;
+                    }
+                } catch (final ExecutionException e) {
+                    if (!(e.getCause() instanceof SaslAuthenticationException) || System.nanoTime() > deadline) {
+                        throw new IllegalStateException("SCRAM user " + username + " cannot log in to the embedded "
+                                + "broker: " + e.getCause().getMessage(), e);
+                    }
+                } catch (final TimeoutException e) {
+                    throw new IllegalStateException("The embedded broker did not answer SCRAM user " + username
+                            + " within " + timeout, e);
+                } catch (final InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("Interrupted while logging in as SCRAM user " + username, e);
+                }
+            }
+        }
+
+        /** A JAAS entry of this user for {@code module}, values quoted as JAAS reads them. */
+        private String jaas(final Class<?> module, final Map<String, String> extra) {
+            final StringBuilder entry = new StringBuilder(module.getName()).append(" required");
+            final Map<String, String> options = new LinkedHashMap<>();
+            options.put("username", username);
+            options.put("password", password);
+            options.putAll(extra);
+            options.forEach((key, value) -> entry.append(' ').append(key).append("=\"")
+                    .append(value.replace("\\", "\\\\").replace("\"", "\\\"")).append('"'));
+            return entry.append(';').toString();
+        }
+
+        @Override
+        public String toString() {
+            return "ScramUser[" + mechanism.mechanismName() + " " + username + "]";
         }
     }
 

@@ -8,7 +8,9 @@ import java.util.TreeMap;
 /**
  * The connection settings every client of one cluster shares: bootstrap servers plus the security
  * settings ({@code security.protocol}, {@code sasl.*}, {@code ssl.*}) taken from a larger settings
- * map. Each call returns fresh {@link Properties} that the caller may extend.
+ * map, with the {@code config.providers*} settings that let their values be references to secrets
+ * kept in files ({@code ${file:/path:key}}), which each Kafka client resolves itself. Each call
+ * returns fresh {@link Properties} that the caller may extend.
  */
 public final class KafkaClientConfig {
 
@@ -36,14 +38,14 @@ public final class KafkaClientConfig {
                 security.put(key, value.toString());
             }
         });
-        return new KafkaClientConfig(bootstrapServers, Map.copyOf(security));
+        return new KafkaClientConfig(bootstrapServers, ClientSettings.secretSafeCopy(security));
     }
 
     public String bootstrapServers() {
         return bootstrapServers;
     }
 
-    /** The security settings kept, e.g. for a log line (values may be secrets: do not log them). */
+    /** The security settings kept; values may be secrets, see {@link #toString()} for a printable form. */
     public Map<String, String> securitySettings() {
         return security;
     }
@@ -69,7 +71,14 @@ public final class KafkaClientConfig {
         return props;
     }
 
+    /** Bootstrap servers and security settings, secrets hidden: fit for a log line. */
+    @Override
+    public String toString() {
+        return security.isEmpty() ? bootstrapServers : bootstrapServers + " " + ClientSettings.redacted(security);
+    }
+
     private static boolean isSecuritySetting(final String key) {
-        return key.equals("security.protocol") || key.startsWith("sasl.") || key.startsWith("ssl.");
+        return key.equals("security.protocol") || key.startsWith("sasl.") || key.startsWith("ssl.")
+                || key.startsWith("config.providers");
     }
 }

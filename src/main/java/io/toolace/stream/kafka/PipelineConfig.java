@@ -129,7 +129,7 @@ public record PipelineConfig(
         if (answerRetries < 0) {
             throw new IllegalArgumentException("answerRetries must be at least 0, got " + answerRetries);
         }
-        clientProperties = Map.copyOf(clientProperties);
+        clientProperties = ClientSettings.secretSafeCopy(clientProperties);
         dialogMix = Map.copyOf(dialogMix);
         judges = List.copyOf(judges);
         if (dialogMix.values().stream().mapToDouble(Double::doubleValue).sum() <= 0) {

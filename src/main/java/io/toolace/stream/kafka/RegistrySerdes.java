@@ -2,7 +2,6 @@ package io.toolace.stream.kafka;
 
 import io.toolace.stream.kafka.registry.AvroSerde;
 import io.toolace.stream.kafka.registry.RegistryClient;
-import java.time.Duration;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
@@ -17,12 +16,11 @@ public final class RegistrySerdes implements AvroSerdes {
     }
 
     /**
-     * A registry at {@code url}; basic-auth credentials, if any, come from the client setting
-     * {@code basic.auth.user.info} (user:password), never from the URL.
+     * A registry at {@code url}; basic-auth credentials and a trust store, if any, come from the client
+     * settings {@link RegistryClient#fromSettings(String, Map)} reads, never from the URL.
      */
     public static RegistrySerdes connect(final String url, final Map<String, String> clientProperties) {
-        return new RegistrySerdes(new RegistryClient(url, clientProperties.get(RegistryClient.BASIC_AUTH_USER_INFO),
-                Duration.ofSeconds(10)));
+        return new RegistrySerdes(RegistryClient.fromSettings(url, clientProperties));
     }
 
     @Override

@@ -37,6 +37,19 @@ class KafkaClientConfigTest {
     }
 
     @Test
+    void configProvidersTravelWithTheSecuritySettingsSoEachClientResolvesTheirReferences() {
+        final KafkaClientConfig config = KafkaClientConfig.of("kafka:9093", Map.of(
+                "security.protocol", "SASL_SSL",
+                "config.providers", "file",
+                "config.providers.file.class", "org.apache.kafka.common.config.provider.FileConfigProvider",
+                "config.providers.file.param.allowed.paths", "/run/secrets",
+                "sasl.jaas.config", "${file:/run/secrets/kafka.properties:sasl.jaas.config}"));
+
+        assertThat(config.consumer("exporter")).containsKeys("config.providers", "config.providers.file.class",
+                "config.providers.file.param.allowed.paths", "sasl.jaas.config");
+    }
+
+    @Test
     void eachCallReturnsItsOwnProperties() {
         final KafkaClientConfig config = KafkaClientConfig.of("localhost:9092");
 

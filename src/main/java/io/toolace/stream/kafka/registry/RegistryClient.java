@@ -2,21 +2,32 @@ package io.toolace.stream.kafka.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.toolace.stream.kafka.ClientSettings;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
 
@@ -33,6 +44,13 @@ public final class RegistryClient {
     /** Settings keys as Confluent's clients name them, for {@link #fromSettings}. */
     public static final String URL = "schema.registry.url";
     public static final String BASIC_AUTH_USER_INFO = "basic.auth.user.info";
+    /** Confluent's serdes also take the registry's settings under this prefix, as TOOLACE_SCHEMA_REGISTRY_* sets them. */
+    public static final String PREFIX = "schema.registry.";
+    /** The trust store for an https registry whose certificate the JVM's default trust store does not know. */
+    public static final String SSL_TRUSTSTORE_LOCATION = PREFIX + "ssl.truststore.location";
+    public static final String SSL_TRUSTSTORE_PASSWORD = PREFIX + "ssl.truststore.password";
+    /** A {@link KeyStore} type ({@code PKCS12}, {@code JKS}) or {@code PEM} for a file of certificates. */
+    public static final String SSL_TRUSTSTORE_TYPE = PREFIX + "ssl.truststore.type";
 
     static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
@@ -53,6 +71,12 @@ public final class RegistryClient {
      * @param timeout for connecting and for each request
      */
     public RegistryClient(final String baseUrl, final String basicAuthUserInfo, final Duration timeout) {
+        this(baseUrl, basicAuthUserInfo, timeout, null);
+    }
+
+    /** As above, trusting the certificates of {@code sslContext} for https, or the JVM's default ones when null. */
+    private RegistryClient(final String baseUrl, final String basicAuthUserInfo, final Duration timeout,
+            final SSLContext sslContext) {
         Objects.requireNonNull(baseUrl, "baseUrl");
         final URI uri = URI.create(baseUrl.trim());
         if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
@@ -63,21 +87,76 @@ public final class RegistryClient {
                 "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8)));
         this.timeout = Objects.requireNonNull(timeout, "timeout");
         // HTTP/1.1: registries are plain REST servers, and an h2c upgrade attempt only costs a round trip.
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).build();
+        final HttpClient.Builder http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout);
+        if (sslContext != null) {
+            http.sslContext(sslContext);
+        }
+        this.http = http.build();
     }
 
     public RegistryClient(final String baseUrl) {
         this(baseUrl, null, DEFAULT_TIMEOUT);
     }
 
-    /** From {@value #URL} and the optional {@value #BASIC_AUTH_USER_INFO} ({@code user:password}). */
+    /** From {@value #URL} and the settings {@link #fromSettings(String, Map)} reads. */
     public static RegistryClient fromSettings(final Map<String, ?> settings) {
         final Object url = settings.get(URL);
         if (url == null) {
             throw new IllegalArgumentException("Missing setting " + URL);
         }
-        final Object userInfo = settings.get(BASIC_AUTH_USER_INFO);
-        return new RegistryClient(url.toString(), userInfo == null ? null : userInfo.toString(), DEFAULT_TIMEOUT);
+        return fromSettings(url.toString(), settings);
+    }
+
+    /**
+     * A client of the registry at {@code url} with the optional settings {@value #BASIC_AUTH_USER_INFO}
+     * ({@code user:password}, also read under the {@value #PREFIX} prefix) and the
+     * {@value #SSL_TRUSTSTORE_LOCATION} trust store with its password and type. A value may be a
+     * reference to a secret, e.g. {@code ${file:/run/secrets/registry.properties:user.info}}, through
+     * the {@code config.providers} of the same settings, as in a Kafka client's settings.
+     *
+     * @throws IllegalArgumentException when the trust store cannot be read
+     */
+    public static RegistryClient fromSettings(final String url, final Map<String, ?> settings) {
+        final Map<String, Object> own = new HashMap<>();
+        settings.forEach((key, value) -> {
+            if (key.startsWith(PREFIX) || key.equals(BASIC_AUTH_USER_INFO) || key.startsWith("config.providers")) {
+                own.put(key, value);
+            }
+        });
+        final Map<String, String> resolved = ClientSettings.resolve(own);
+        final String userInfo = resolved.getOrDefault(PREFIX + BASIC_AUTH_USER_INFO, resolved.get(BASIC_AUTH_USER_INFO));
+        return new RegistryClient(url, userInfo, DEFAULT_TIMEOUT, sslContext(resolved));
+    }
+
+    private static SSLContext sslContext(final Map<String, String> settings) {
+        final String location = settings.get(SSL_TRUSTSTORE_LOCATION);
+        if (location == null || location.isBlank()) {
+            return null;
+        }
+        final String type = settings.getOrDefault(SSL_TRUSTSTORE_TYPE, KeyStore.getDefaultType());
+        final String password = settings.get(SSL_TRUSTSTORE_PASSWORD);
+        try (InputStream in = Files.newInputStream(Path.of(location))) {
+            final KeyStore trusted;
+            if ("PEM".equalsIgnoreCase(type)) {
+                trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+                trusted.load(null, null);
+                int n = 0;
+                for (final Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                    trusted.setCertificateEntry("ca-" + n++, certificate);
+                }
+            } else {
+                trusted = KeyStore.getInstance(type);
+                trusted.load(in, password == null ? null : password.toCharArray());
+            }
+            final TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(trusted);
+            final SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            return context;
+        } catch (final IOException | GeneralSecurityException e) {
+            throw new IllegalArgumentException("Cannot read the registry trust store " + location + " (" + type + "): "
+                    + e.getMessage(), e);
+        }
     }
 
     public String url() {
