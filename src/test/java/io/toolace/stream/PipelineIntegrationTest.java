@@ -2,6 +2,7 @@ package io.toolace.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.Metrics;
 import io.toolace.stream.kafka.DeadLetters;
 import io.toolace.stream.kafka.PipelineConfig;
 import io.toolace.stream.records.DialogOutcome;
@@ -68,6 +69,9 @@ class PipelineIntegrationTest {
             assertThat(verified.stream().map(ConsumerRecord::key).collect(Collectors.toSet()))
                     .hasSize(verified.size());
             assertThat(verified).isNotEmpty();
+            // the verify stage's store of decided content reports its (estimated) size
+            assertThat(Metrics.globalRegistry.find("toolace.store.entries").tags("stage", "verify", "store",
+                    "verified-ids").gauge().value()).isPositive();
             // a dialog with an injected fault is never verified: one layer or the other catches it
             for (final ConsumerRecord<String, Sample> record : verified) {
                 assertThat(record.value().getFaults()).as("faults of verified %s", record.key()).isEmpty();

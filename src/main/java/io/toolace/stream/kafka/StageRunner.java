@@ -1,16 +1,27 @@
 package io.toolace.stream.kafka;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Metrics;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyDescription;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,16 +38,48 @@ public final class StageRunner implements AutoCloseable {
     private final KafkaStreams streams;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final CountDownLatch settled = new CountDownLatch(1);
+    private final List<Gauge> storeSizes = new ArrayList<>();
 
     public StageRunner(final Stage stage, final PipelineConfig config, final String bootstrapServers,
             final String dlqTopic) {
         this.stage = stage;
-        this.streams = new KafkaStreams(stage.buildTopology(), properties(stage, config, bootstrapServers, dlqTopic));
+        final Topology topology = stage.buildTopology();
+        this.streams = new KafkaStreams(topology, properties(stage, config, bootstrapServers, dlqTopic));
+        for (final String store : storeNames(topology)) {
+            storeSizes.add(Gauge.builder("toolace.store.entries", this, runner -> runner.entries(store))
+                    .description("approximate entries of a stage's state store; NaN while it is not queryable")
+                    .tags("stage", stage.name(), "store", store).register(Metrics.globalRegistry));
+        }
         streams.setUncaughtExceptionHandler(error -> {
             failure.compareAndSet(null, error);
             LOG.error("stage {} failed: {}", stage.name(), DeadLetters.describe(error), error);
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
+    }
+
+    private static Set<String> storeNames(final Topology topology) {
+        final Set<String> names = new TreeSet<>();
+        for (final TopologyDescription.Subtopology subtopology : topology.describe().subtopologies()) {
+            for (final TopologyDescription.Node node : subtopology.nodes()) {
+                if (node instanceof TopologyDescription.Processor processor) {
+                    names.addAll(processor.stores());
+                }
+            }
+        }
+        return names;
+    }
+
+    /** Entries of a key-value store of this stage's local tasks, as RocksDB estimates them. */
+    private double entries(final String store) {
+        if (streams.state() != KafkaStreams.State.RUNNING) {
+            return Double.NaN;
+        }
+        try {
+            return streams.store(StoreQueryParameters.fromNameAndType(store, QueryableStoreTypes.keyValueStore()))
+                    .approximateNumEntries();
+        } catch (final InvalidStateStoreException e) {
+            return Double.NaN;
+        }
     }
 
     /** Streams settings of a stage; public so tests and the bench build the same configuration. */
@@ -113,6 +156,8 @@ public final class StageRunner implements AutoCloseable {
 
     @Override
     public void close() {
+        // Another runner of the same stage in this JVM (a test, a restart) registers its own.
+        storeSizes.forEach(Metrics.globalRegistry::remove);
         streams.close(Duration.ofSeconds(30));
     }
 }
