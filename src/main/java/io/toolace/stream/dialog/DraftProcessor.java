@@ -1,12 +1,16 @@
 package io.toolace.stream.dialog;
 
+import io.toolace.stream.evolution.ApiCheck;
+import io.toolace.stream.evolution.VerifierApiCheck;
 import io.toolace.stream.kafka.PipelineConfig;
 import io.toolace.stream.kafka.Topics;
 import io.toolace.stream.llm.LlmRequests;
 import io.toolace.stream.records.Agent;
+import io.toolace.stream.records.ApiDefinition;
 import io.toolace.stream.records.DialogDraft;
 import io.toolace.stream.records.LlmRequest;
 import io.toolace.stream.records.Sample;
+import java.util.Optional;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -19,7 +23,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class DraftProcessor implements Processor<String, DialogDraft, String, Object> {
 
+    static final String NO_TOOLS = "DIALOG_NO_TOOLS";
+
     private final Topics topics;
+    private final ApiCheck check = new VerifierApiCheck();
     private final int maxSteps;
     private final int assistantVotes;
     private ProcessorContext<String, Object> context;
@@ -42,11 +49,12 @@ final class DraftProcessor implements Processor<String, DialogDraft, String, Obj
     @Override
     public void process(final Record<String, DialogDraft> record) {
         final DialogDraft draft = record.value();
-        if (draft == null) {
-            return;
-        }
         try {
-            if (draft.getNext() == Agent.DONE) {
+            final String problem = problem(draft);
+            if (problem != null) {
+                DraftEnds.reject(context, record, draft, problem.substring(0, problem.indexOf(':')),
+                        problem.substring(problem.indexOf(':') + 2));
+            } else if (draft.getNext() == Agent.DONE) {
                 steps.delete(draft.getId());
                 final Sample sample = Samples.fromDraft(draft);
                 context.forward(record.withKey(sample.getId()).withValue(sample), TurnStage.CANDIDATES_SINK);
@@ -72,5 +80,27 @@ final class DraftProcessor implements Processor<String, DialogDraft, String, Obj
             DraftEnds.deadLetter(context, record, draft, e);
             throw e;
         }
+    }
+
+    /**
+     * Why no agent should be asked about a new draft, as {@code RULE: reason}, or null. The planner offers
+     * pool APIs only, so a draft without tools, or with one the pool would not admit, came from elsewhere,
+     * and asking an agent about it would spend a call on a sample that cannot pass. Later steps are drafts
+     * this stage wrote, with the same tools.
+     */
+    private String problem(final DialogDraft draft) {
+        if (draft.getStep() > 0) {
+            return null;
+        }
+        if (draft.getTools().isEmpty()) {
+            return NO_TOOLS + ": the draft offers no candidate tools";
+        }
+        for (final ApiDefinition tool : draft.getTools()) {
+            final Optional<String> problem = check.problem(tool);
+            if (problem.isPresent()) {
+                return problem.get();
+            }
+        }
+        return null;
     }
 }

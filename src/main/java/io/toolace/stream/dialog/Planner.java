@@ -1,8 +1,11 @@
 package io.toolace.stream.dialog;
 
 import io.micrometer.core.instrument.Metrics;
+import io.toolace.stream.evolution.ApiCheck;
+import io.toolace.stream.evolution.VerifierApiCheck;
 import io.toolace.stream.format.ContentHash;
 import io.toolace.stream.kafka.PipelineConfig;
+import io.toolace.stream.kafka.PoisonRecordException;
 import io.toolace.stream.llm.LlmRequests;
 import io.toolace.stream.records.Agent;
 import io.toolace.stream.records.ApiDefinition;
@@ -86,6 +89,7 @@ final class Planner implements Processor<String, Object, String, DialogDraft> {
     }
 
     private final PipelineConfig config;
+    private final ApiCheck check = new VerifierApiCheck();
     private DialogMix mix;
     private double complexity = Double.NaN;
     private Feedback feedback = Feedback.NONE;
@@ -137,6 +141,10 @@ final class Planner implements Processor<String, Object, String, DialogDraft> {
     public void process(final Record<String, Object> record) {
         if (record.value() instanceof ApiDefinition) {
             final ApiDefinition api = (ApiDefinition) record.value();
+            // The pool stage admits only APIs that pass; this one was written to the pool past it.
+            check.problem(api).ifPresent(problem -> {
+                throw new PoisonRecordException("pooled API '" + api.getId() + "' fails the pool's check: " + problem);
+            });
             if (pool.get(api.getId()) == null) {
                 pool.put(api.getId(), api);
                 index(api);
@@ -144,6 +152,11 @@ final class Planner implements Processor<String, Object, String, DialogDraft> {
             }
         } else if (record.value() instanceof DialogOutcome) {
             final DialogOutcome outcome = (DialogOutcome) record.value();
+            final String problem = problem(outcome);
+            if (problem != null) {
+                // Counted, it would free a slot of the in-flight budget that no planned dialog held.
+                throw new PoisonRecordException(problem);
+            }
             counters.put(ENDED, count(ENDED) + 1);
             final boolean verified = outcome.getStatus() == OutcomeStatus.VERIFIED;
             mix.ended(outcome.getDialogType(), verified);
@@ -151,6 +164,39 @@ final class Planner implements Processor<String, Object, String, DialogDraft> {
                 measured(outcome.getComplexity());
             }
         }
+    }
+
+    /** Why the outcome cannot be the end of a dialog this task planned, or null when it can. */
+    private String problem(final DialogOutcome outcome) {
+        final double complexity = outcome.getComplexity();
+        if (complexity != -1 && !(complexity >= 0 && complexity <= 1)) {
+            return "outcome of dialog '" + outcome.getDialogId() + "' has complexity " + complexity
+                    + ", expected 0..1 or -1 (not measured)";
+        }
+        final String prefix = idPrefix(partition);
+        final String id = outcome.getDialogId();
+        long seq = -1;
+        if (id.startsWith(prefix)) {
+            try {
+                seq = Long.parseLong(id.substring(prefix.length()));
+            } catch (final NumberFormatException notASequence) {
+                seq = -1;
+            }
+        }
+        if (seq < 0 || seq >= count(PLANNED) || !dialogId(partition, seq).equals(id)) {
+            return "outcome of dialog '" + id + "', which planner task " + partition + " has not planned ("
+                    + count(PLANNED) + " planned, ids " + prefix + "0 on)";
+        }
+        return null;
+    }
+
+    private static String idPrefix(final int partition) {
+        return "d" + partition + "-";
+    }
+
+    /** The id of the {@code seq}-th dialog a planner task plans. */
+    private static String dialogId(final int partition, final long seq) {
+        return idPrefix(partition) + seq;
     }
 
     private void measured(final double sample) {
@@ -209,7 +255,7 @@ final class Planner implements Processor<String, Object, String, DialogDraft> {
     }
 
     private DialogDraft compose(final long seq, final DialogType type, final long now) {
-        final String id = "d" + partition + "-" + seq;
+        final String id = dialogId(partition, seq);
         final SplittableRandom rnd = new SplittableRandom(ContentHash.seed(Long.toString(config.seed()), id));
         final List<ApiDefinition> tools = pickTools(type, rnd);
         long generation = 0;

@@ -29,8 +29,16 @@ public final class ToolSamples {
     private ToolSamples() {}
 
     public static ToolSpec toolSpec(final ApiDefinition api) {
-        return new ToolSpec(api.getName(), api.getDescription(), Json.parseOrNull(api.getParameters()),
-                Json.parseOrNull(api.getResponse()));
+        return new ToolSpec(api.getName(), api.getDescription(), schema(api.getParameters()), schema(api.getResponse()));
+    }
+
+    /**
+     * A schema's JSON; text that is not JSON stays as text, so the API rules report a schema that is not
+     * one rather than a tool that declares none.
+     */
+    private static JsonNode schema(final String text) {
+        final JsonNode schema = Json.parseOrNull(text);
+        return schema != null || text.isBlank() ? schema : JsonNodeFactory.instance.textNode(text);
     }
 
     public static List<ToolSpec> toolSpecs(final List<ApiDefinition> apis) {

@@ -1,6 +1,7 @@
 package io.toolace.stream.dialog;
 
 import io.micrometer.core.instrument.Metrics;
+import io.toolace.stream.kafka.PoisonRecordException;
 import io.toolace.stream.llm.LlmRequests;
 import io.toolace.stream.records.Agent;
 import io.toolace.stream.records.AgentTask;
@@ -53,14 +54,15 @@ final class TurnReplyProcessor implements Processor<String, LlmReply, String, Ob
     @Override
     public void process(final Record<String, LlmReply> record) {
         final LlmReply reply = record.value();
-        if (reply == null) {
-            return;
-        }
         final LlmRequest request = reply.getRequest();
         final Integer waitingFor = steps.get(request.getCorrelationId());
         if (waitingFor == null || waitingFor != request.getStep()) {
             Metrics.counter("toolace.dialog.replies.duplicate").increment();
             return;
+        }
+        if (!(request.getPayload() instanceof DialogDraft)) {
+            throw new PoisonRecordException("a reply to " + request.getTask() + " for draft " + request.getCorrelationId()
+                    + " carries a " + request.getPayload().getClass().getSimpleName() + ", not the draft");
         }
         final DialogDraft draft = (DialogDraft) request.getPayload();
         // The ballot, not today's assistantVotes, says whether to vote: one opened before a restart under

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Metrics;
 import io.toolace.stream.dialog.ComplexityEvaluator;
 import io.toolace.stream.dialog.Samples;
 import io.toolace.stream.kafka.PipelineConfig;
+import io.toolace.stream.kafka.PoisonRecordException;
 import io.toolace.stream.kafka.Topics;
 import io.toolace.stream.llm.LlmRequests;
 import io.toolace.stream.records.AgentTask;
@@ -54,15 +55,16 @@ final class ModelLayerProcessor implements Processor<String, LlmReply, String, O
     @Override
     public void process(final Record<String, LlmReply> record) {
         final LlmReply reply = record.value();
-        if (reply == null) {
-            return;
-        }
         if (reply.getRequest().getTask() == AgentTask.SCORE_COMPLEXITY) {
             scoring.scored(record, reply);
             return;
         }
-        final Sample pending = judging.get(reply.getRequest().getCorrelationId());
         final String rule = ruleOf(reply.getRequest().getTask());
+        if (rule == null) {
+            throw new PoisonRecordException("a reply to " + reply.getRequest().getTask()
+                    + " on the verification replies, which carry judges' verdicts and complexity scores only");
+        }
+        final Sample pending = judging.get(reply.getRequest().getCorrelationId());
         final int vote = reply.getRequest().getSampleIndex();
         if (pending == null || voted(pending, rule, vote)) {
             Metrics.counter("toolace.verify.replies.duplicate").increment();
@@ -143,14 +145,14 @@ final class ModelLayerProcessor implements Processor<String, LlmReply, String, O
         return verdict.setPassed(result.getPassed()).setTurn(result.getTurn()).setMessage(result.getReason()).build();
     }
 
-    /** The rule id a judge task decides; users filter on these ids. */
+    /** The rule id a judge task decides, users filter on these ids; null for a task that is no judge. */
     static String ruleOf(final AgentTask task) {
         switch (task) {
             case JUDGE_HALLUCINATION: return "MODEL_HALLUCINATION";
             case JUDGE_CONSISTENCY: return "MODEL_INCONSISTENT";
             case JUDGE_TOOL_RESPONSE: return "MODEL_TOOL_RESPONSE_MISMATCH";
             case JUDGE_REPETITIVE: return "MODEL_REPETITIVE";
-            default: throw new IllegalArgumentException(task + " is not a judge");
+            default: return null;
         }
     }
 }

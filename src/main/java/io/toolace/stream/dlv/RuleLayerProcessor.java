@@ -51,9 +51,6 @@ final class RuleLayerProcessor implements Processor<String, Sample, String, Obje
     @Override
     public void process(final Record<String, Sample> record) {
         final Sample sample = record.value();
-        if (sample == null) {
-            return;
-        }
         if (seen.get(sample.getId()) != null || judging.get(sample.getId()) != null || scoring.pending(sample.getId())) {
             Decisions.decide(context, record, seen, complexity, Samples.withVerdicts(sample, List.of(Samples.failure(
                     "SAMPLE_DUPLICATE", Layer.PIPELINE, -1, "same content as an earlier sample"))));

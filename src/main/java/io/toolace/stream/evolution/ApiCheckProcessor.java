@@ -36,9 +36,6 @@ final class ApiCheckProcessor implements Processor<String, ApiDefinition, String
     @Override
     public void process(final Record<String, ApiDefinition> record) {
         final ApiDefinition api = record.value();
-        if (api == null) {
-            return;
-        }
         final Optional<String> problem = check.problem(api);
         if (problem.isPresent()) {
             reject(record, api, problem.get());

@@ -1,6 +1,8 @@
 package io.toolace.stream.evolution;
 
 import io.micrometer.core.instrument.Metrics;
+import io.toolace.stream.format.ContentHash;
+import io.toolace.stream.kafka.PoisonRecordException;
 import io.toolace.stream.records.ApiDefinition;
 import io.toolace.stream.records.ApiGenerationInput;
 import io.toolace.stream.records.ApiGenerationResult;
@@ -34,8 +36,9 @@ final class CandidateProcessor implements Processor<String, LlmReply, String, Ap
     @Override
     public void process(final Record<String, LlmReply> record) {
         final LlmReply reply = record.value();
-        if (reply == null) {
-            return;
+        if (!(reply.getRequest().getPayload() instanceof ApiGenerationInput)) {
+            throw new PoisonRecordException("an evolution reply carries a "
+                    + reply.getRequest().getPayload().getClass().getSimpleName() + ", not the ApiGenerationInput asked about");
         }
         final String requestId = reply.getRequest().getId();
         if (done.get(requestId) != null) {
@@ -51,7 +54,7 @@ final class CandidateProcessor implements Processor<String, LlmReply, String, Ap
         final ApiGenerationInput input = (ApiGenerationInput) reply.getRequest().getPayload();
         for (final ApiDefinition api : ((ApiGenerationResult) reply.getResult()).getApis()) {
             final ApiDefinition candidate = ApiDefinition.newBuilder(api)
-                    .setId(ApiSignature.hash(api.getName(), api.getParameters()))
+                    .setId(id(api))
                     .setGeneration(input.getGeneration())
                     .setExampleId(input.getExample() == null ? null : input.getExample().getId())
                     .setRejection(null)
@@ -61,6 +64,18 @@ final class CandidateProcessor implements Processor<String, LlmReply, String, Ap
                             .build())
                     .build();
             context.forward(record.withKey(candidate.getId()).withValue(candidate));
+        }
+    }
+
+    /**
+     * The normalised-signature hash; for parameters that are not JSON, the hash of the text, so the pool's
+     * check rejects the API with its reason instead of the whole answer failing here.
+     */
+    private static String id(final ApiDefinition api) {
+        try {
+            return ApiSignature.hash(api.getName(), api.getParameters());
+        } catch (final IllegalArgumentException notJson) {
+            return ContentHash.of(api.getName(), api.getParameters());
         }
     }
 }

@@ -4,6 +4,7 @@ import io.toolace.stream.records.ContextNode;
 import io.toolace.stream.records.NodeLevel;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * Ids of API context-tree nodes: the normalised names from the root down, joined with {@code /},
@@ -86,6 +87,32 @@ public final class ContextPaths {
                 .setPath(List.copyOf(path))
                 .setSeedId(seedId)
                 .build();
+    }
+
+    /**
+     * Why {@code node} is not a node of a context tree, or null when it is one: its id, parent and level
+     * must be those its path gives ({@link #node}), so no node can be its own ancestor and no path runs
+     * deeper than a functionality.
+     */
+    public static String problem(final ContextNode node) {
+        final List<String> path = node.getPath();
+        if (path.isEmpty() || path.size() > NodeLevel.values().length) {
+            return "context node '" + node.getId() + "' has a path of " + path.size() + " names, expected 1 to "
+                    + NodeLevel.values().length;
+        }
+        final String id;
+        try {
+            id = id(path);
+        } catch (final IllegalArgumentException e) {
+            return "context node '" + node.getId() + "': " + e.getMessage();
+        }
+        if (!id.equals(node.getId()) || !Objects.equals(parentId(id), node.getParentId())
+                || NodeLevel.values()[path.size() - 1] != node.getLevel()) {
+            return "context node '" + node.getId() + "' (parent '" + node.getParentId() + "', " + node.getLevel()
+                    + ") does not match its path " + path + ": expected id '" + id + "', parent '" + parentId(id)
+                    + "', " + NodeLevel.values()[path.size() - 1];
+        }
+        return null;
     }
 
     /** The parent's id, or {@code null} for a root (domain) id. */

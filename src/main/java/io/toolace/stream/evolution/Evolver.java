@@ -3,6 +3,7 @@ package io.toolace.stream.evolution;
 import io.micrometer.core.instrument.Metrics;
 import io.toolace.stream.format.ContentHash;
 import io.toolace.stream.kafka.PipelineConfig;
+import io.toolace.stream.kafka.PoisonRecordException;
 import io.toolace.stream.kafka.Topics;
 import io.toolace.stream.llm.LlmRequests;
 import io.toolace.stream.records.AgentTask;
@@ -35,6 +36,7 @@ final class Evolver implements Processor<String, Object, String, Object> {
 
     private final Topics topics;
     private final PipelineConfig config;
+    private final ApiCheck check = new VerifierApiCheck();
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, ContextNode> tree;
     private KeyValueStore<Integer, ApiDefinition> buffer;
@@ -80,6 +82,11 @@ final class Evolver implements Processor<String, Object, String, Object> {
     }
 
     private void adapt(final Record<String, Object> record, final ContextNode node) {
+        final String problem = ContextPaths.problem(node);
+        if (problem != null) {
+            // A node out of line with its path could be its own ancestor, and the subtree walk would never end.
+            throw new PoisonRecordException(problem);
+        }
         if (tree.get(node.getId()) != null) {
             return;
         }
@@ -93,6 +100,10 @@ final class Evolver implements Processor<String, Object, String, Object> {
     }
 
     private void evolve(final Record<String, Object> record, final ApiDefinition api) {
+        // The pool stage admits only APIs that pass; this one was written to the pool past it.
+        check.problem(api).ifPresent(problem -> {
+            throw new PoisonRecordException("pooled API '" + api.getId() + "' fails the pool's check: " + problem);
+        });
         buffer.put(Math.floorMod(buffered++, BUFFER_SIZE), api);
         if (api.getGeneration() >= config.maxGeneration() || coverage.isEmpty()) {
             return;

@@ -62,9 +62,6 @@ final class NearDuplicateProcessor implements Processor<String, ApiDefinition, S
     @Override
     public void process(final Record<String, ApiDefinition> record) {
         final ApiDefinition api = record.value();
-        if (api == null) {
-            return;
-        }
         final String blockKey = record.key() != null ? record.key() : NearDuplicates.block(api);
         final Block block = blocks.computeIfAbsent(blockKey, this::load);
         final NearDuplicates.Entry candidate = NearDuplicates.Entry.of(api, block.pooled);

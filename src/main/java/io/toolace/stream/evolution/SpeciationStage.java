@@ -1,6 +1,7 @@
 package io.toolace.stream.evolution;
 
 import io.micrometer.core.instrument.Metrics;
+import io.toolace.stream.kafka.PoisonRecordException;
 import io.toolace.stream.kafka.Stage;
 import io.toolace.stream.kafka.Topics;
 import io.toolace.stream.llm.LlmRequests;
@@ -98,7 +99,11 @@ public final class SpeciationStage implements Stage {
         @Override
         public void process(final Record<String, SeedDocument> record) {
             final SeedDocument seed = record.value();
-            if (seed == null || seeds.get(seed.getId()) != null) {
+            if (seed.getId().isBlank() || seed.getText().isBlank()) {
+                throw new PoisonRecordException("seed document '" + seed.getId() + "' has no "
+                        + (seed.getId().isBlank() ? "id" : "text") + " to extract API domains from");
+            }
+            if (seeds.get(seed.getId()) != null) {
                 return;
             }
             seeds.put(seed.getId(), REQUESTED);
@@ -122,9 +127,6 @@ public final class SpeciationStage implements Stage {
         @Override
         public void process(final Record<String, LlmReply> record) {
             final LlmReply reply = record.value();
-            if (reply == null) {
-                return;
-            }
             final String seedId = reply.getRequest().getCorrelationId();
             final Integer state = seeds.get(seedId);
             if (state == null || state == DONE) {

@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Routes records that cannot be read or processed to the dead-letter topic with the raw bytes and the
  * error in headers (the KIP-1034 header names, plus the stage), and lets the stage go on. Bad input is
- * expected in a long-running pipeline, so it is logged as one line without a stack trace.
+ * expected in a long-running pipeline, so a record that does not deserialize, or that a stage refuses
+ * ({@link PoisonRecordException}), is logged as one line without a stack trace; any other processing
+ * error is a stage's bug, and its line carries the stack trace to find it.
  */
 public final class DeadLetters implements DeserializationExceptionHandler, ProcessingExceptionHandler {
 
@@ -53,21 +55,26 @@ public final class DeadLetters implements DeserializationExceptionHandler, Proce
     public DeserializationExceptionHandler.Response handleError(final ErrorHandlerContext context,
             final ConsumerRecord<byte[], byte[]> record, final Exception exception) {
         return DeserializationExceptionHandler.Response.resume(List.of(
-                deadLetter(context, record.key(), record.value(), exception)));
+                deadLetter(context, record.key(), record.value(), exception, false)));
     }
 
     @Override
     public ProcessingExceptionHandler.Response handleError(final ErrorHandlerContext context,
             final Record<?, ?> record, final Exception exception) {
-        return ProcessingExceptionHandler.Response.resume(List.of(
-                deadLetter(context, context.sourceRawKey(), context.sourceRawValue(), exception)));
+        return ProcessingExceptionHandler.Response.resume(List.of(deadLetter(context, context.sourceRawKey(),
+                context.sourceRawValue(), exception, !(exception instanceof PoisonRecordException))));
     }
 
     private ProducerRecord<byte[], byte[]> deadLetter(final ErrorHandlerContext context, final byte[] key,
-            final byte[] value, final Exception exception) {
+            final byte[] value, final Exception exception, final boolean bug) {
         COUNT.incrementAndGet();
-        LOG.warn("dead-lettered {}-{}@{} in {}: {}", context.topic(), context.partition(), context.offset(), stage,
-                describe(exception));
+        if (bug) {
+            LOG.warn("dead-lettered {}-{}@{} in {}: {}", context.topic(), context.partition(), context.offset(), stage,
+                    describe(exception), exception);
+        } else {
+            LOG.warn("dead-lettered {}-{}@{} in {}: {}", context.topic(), context.partition(), context.offset(), stage,
+                    describe(exception));
+        }
         return new ProducerRecord<>(topic, null, key, value,
                 headers(stage, context.topic(), context.partition(), context.offset(), exception));
     }
@@ -85,14 +92,21 @@ public final class DeadLetters implements DeserializationExceptionHandler, Proce
         return headers;
     }
 
-    /** The exception and its causes' messages on one line: the reason an operator reads. */
+    /**
+     * The exception and its causes' messages on one line: the reason an operator reads. A cause whose
+     * message its wrapper already quotes is not repeated.
+     */
     public static String describe(final Throwable error) {
         final StringBuilder out = new StringBuilder();
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            final String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+            if (out.indexOf(message) >= 0) {
+                continue;
+            }
             if (out.length() > 0) {
                 out.append(": ");
             }
-            out.append(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage());
+            out.append(message);
         }
         return out.toString();
     }

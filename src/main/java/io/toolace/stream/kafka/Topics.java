@@ -13,6 +13,9 @@ import io.toolace.stream.records.SeedDocument;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
@@ -28,7 +31,7 @@ public final class Topics {
     /** A topic name with its serdes; {@code compacted} topics keep the latest value per key. */
     public record Topic<V>(String name, Serde<String> keySerde, Serde<V> valueSerde, boolean compacted) {
         public Consumed<String, V> consumed() {
-            return Consumed.with(keySerde, valueSerde);
+            return Consumed.with(keySerde, Serdes.serdeFrom(valueSerde.serializer(), sourceDeserializer()));
         }
 
         public Produced<String, V> produced() {
@@ -37,7 +40,38 @@ public final class Topics {
 
         /** Adds a source node named {@code node} reading this topic to a processor topology. */
         public Topology addSource(final Topology topology, final String node) {
-            return topology.addSource(node, keySerde.deserializer(), valueSerde.deserializer(), name);
+            return topology.addSource(node, keySerde.deserializer(), sourceDeserializer(), name);
+        }
+
+        /**
+         * What a stage reads values with: on a topic that is not compacted a null value is no tombstone,
+         * only a record without content, so it fails to deserialize and is dead-lettered like other bytes
+         * that are no record.
+         */
+        public Deserializer<V> sourceDeserializer() {
+            final Deserializer<V> values = valueSerde.deserializer();
+            if (compacted) {
+                return values;
+            }
+            return new Deserializer<>() {
+                @Override
+                public V deserialize(final String topic, final byte[] data) {
+                    return values.deserialize(topic, present(topic, data));
+                }
+
+                @Override
+                public V deserialize(final String topic, final Headers headers, final byte[] data) {
+                    return values.deserialize(topic, headers, present(topic, data));
+                }
+            };
+        }
+
+        private static byte[] present(final String topic, final byte[] data) {
+            if (data == null) {
+                throw new SerializationException("a null value on " + topic
+                        + ", which is not compacted: no tombstone, and no record");
+            }
+            return data;
         }
 
         /** Adds a sink node named {@code node} writing this topic, fed by the named processors. */

@@ -2,10 +2,15 @@ package io.toolace.stream.llm;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
+import io.toolace.stream.records.AgentTask;
+import io.toolace.stream.records.ApiGenerationResult;
+import io.toolace.stream.records.JudgeResult;
 import io.toolace.stream.records.LlmCacheEntry;
 import io.toolace.stream.records.LlmReply;
 import io.toolace.stream.records.LlmRequest;
 import io.toolace.stream.records.LlmUsage;
+import io.toolace.stream.records.SpeciationResult;
+import io.toolace.stream.records.TurnResult;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -69,13 +74,37 @@ final class LlmCache {
                 .setUsage(usage).setRaw(entry.getRaw()).build();
     }
 
-    /** The entry to keep for a successful reply; null for a failed one, which a retry may fix. */
+    /**
+     * The entry to keep for a successful reply; null for a failed one, which a retry may fix, and for an
+     * answer an entry cannot hold ({@link #holds}).
+     */
     static LlmCacheEntry entryOf(final LlmReply reply, final long nowMs) {
-        if (reply.getError() != null || reply.getResult() == null) {
+        if (reply.getError() != null || !holds(reply.getRequest().getTask(), reply.getResult())) {
             return null;
         }
         return LlmCacheEntry.newBuilder().setTask(reply.getRequest().getTask()).setResult(reply.getResult())
                 .setUsage(reply.getUsage()).setRaw(reply.getRaw()).setCachedAtMs(nowMs).build();
+    }
+
+    /**
+     * Whether an entry can keep this answer to the task: it must be of the task's result type, one of those
+     * the entry's schema has. A complexity score is not among them, so a replay asks for it again.
+     */
+    static boolean holds(final AgentTask task, final Object result) {
+        switch (task) {
+            case EXTRACT_DOMAINS:
+                return result instanceof SpeciationResult;
+            case GENERATE_API:
+                return result instanceof ApiGenerationResult;
+            case USER_TURN:
+            case ASSISTANT_TURN:
+            case TOOL_RESPONSE:
+                return result instanceof TurnResult;
+            case SCORE_COMPLEXITY:
+                return false;
+            default:
+                return result instanceof JudgeResult;
+        }
     }
 
     void put(final String key, final LlmCacheEntry entry) {

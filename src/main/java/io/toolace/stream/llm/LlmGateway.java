@@ -1,8 +1,10 @@
 package io.toolace.stream.llm;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
 import io.toolace.stream.kafka.DeadLetters;
 import io.toolace.stream.kafka.KafkaClientConfig;
+import io.toolace.stream.kafka.PoisonRecordException;
 import io.toolace.stream.kafka.TopicScan;
 import io.toolace.stream.kafka.Topics;
 import io.toolace.stream.records.LlmCacheEntry;
@@ -18,6 +20,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +36,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -77,6 +82,10 @@ public final class LlmGateway implements AutoCloseable {
     private record Admitted(TopicPartition partition, long offset, LlmRequest request) {}
 
     private final Topics topics;
+    /** The reply topics of the pipeline's stages: the only topics a request may name for its reply. */
+    private final Set<String> replyTopics;
+    /** The name dead letters carry, as a stage's carry its application id. */
+    private final String stage;
     private final LlmBackend backend;
     private final int concurrency;
     private final KafkaConsumer<byte[], byte[]> consumer;
@@ -107,9 +116,12 @@ public final class LlmGateway implements AutoCloseable {
     public LlmGateway(final Topics topics, final LlmBackend backend, final int concurrency, final int cacheEntries,
             final PriceTable prices, final Map<String, String> clientProperties, final String bootstrapServers) {
         this.topics = topics;
+        this.replyTopics = Set.of(topics.speciationReplies.name(), topics.evolutionReplies.name(),
+                topics.dialogReplies.name(), topics.verifyReplies.name());
+        this.stage = topics.prefix() + "gateway";
         this.backend = backend;
         this.concurrency = concurrency;
-        this.requests = topics.llmRequests.valueSerde().deserializer();
+        this.requests = topics.llmRequests.sourceDeserializer();
         this.replies = topics.speciationReplies.valueSerde().serializer();
         this.cacheEntries = topics.llmCache.valueSerde().serializer();
         this.calls = topics.llmUsage.valueSerde().serializer();
@@ -242,18 +254,30 @@ public final class LlmGateway implements AutoCloseable {
         }
         final long started = System.nanoTime();
         final Deserializer<LlmCacheEntry> entries = topics.llmCache.valueSerde().deserializer();
+        final Counter skipped = Metrics.counter("toolace.llm.cache.skipped");
         final long read = TopicScan.scan(client, topics.llmCache.name(), new ByteArrayDeserializer(), LOAD_CACHE,
                 record -> {
                     if (record.key() == null || record.value() == null) {
                         return;
                     }
+                    // The topic is only a cache, read again on every start: an entry it cannot use is an answer
+                    // to pay for again, not a dead letter (it would be one more on each start) and not a stop.
+                    final LlmCacheEntry entry;
                     try {
-                        cache.put(record.key(), entries.deserialize(record.topic(), record.headers(), record.value()));
+                        entry = entries.deserialize(record.topic(), record.headers(), record.value());
                     } catch (final RuntimeException e) {
-                        // The topic is only a cache: an unreadable entry is an answer to pay for again, not a stop.
+                        skipped.increment();
                         LOG.warn("skipped unreadable {}-{}@{}: {}", record.topic(), record.partition(),
                                 record.offset(), DeadLetters.describe(e));
+                        return;
                     }
+                    if (!LlmCache.holds(entry.getTask(), entry.getResult())) {
+                        skipped.increment();
+                        LOG.warn("skipped {}-{}@{}: a {} is no answer to {}", record.topic(), record.partition(),
+                                record.offset(), entry.getResult().getClass().getSimpleName(), entry.getTask());
+                        return;
+                    }
+                    cache.put(record.key(), entry);
                 });
         LOG.info("llm cache: {} answers from {} records of {} in {} ms", cache.size(), read, topics.llmCache.name(),
                 (System.nanoTime() - started) / 1_000_000);
@@ -272,16 +296,13 @@ public final class LlmGateway implements AutoCloseable {
         final LlmRequest request;
         try {
             request = requests.deserialize(record.topic(), record.headers(), record.value());
-            if (request == null) {
-                throw new IllegalArgumentException("empty request");
-            }
         } catch (final RuntimeException e) {
-            DeadLetters.countGatewayDeadLetter();
-            LOG.warn("dead-lettered {}-{}@{} in gateway: {}", record.topic(), record.partition(), record.offset(),
-                    DeadLetters.describe(e));
-            producer.send(new ProducerRecord<>(topics.dlq, null, record.key(), record.value(),
-                    DeadLetters.headers("gateway", record.topic(), record.partition(), record.offset(), e)),
-                    (metadata, error) -> acked.add(new Acked(partition, record.offset())));
+            deadLetter(record, partition, e);
+            return;
+        }
+        final String problem = problem(request);
+        if (problem != null) {
+            deadLetter(record, partition, new PoisonRecordException(problem));
             return;
         }
         inFlight.incrementAndGet();
@@ -324,6 +345,34 @@ public final class LlmGateway implements AutoCloseable {
         } else {
             ask(line.peek());
         }
+    }
+
+    /**
+     * Why the request cannot be answered, or null: a reply may only go to a stage's reply topic (any other
+     * name would write replies into a topic of other records, or block on a topic that does not exist), and
+     * the payload must be what the task's agent reads.
+     */
+    private String problem(final LlmRequest request) {
+        if (!replyTopics.contains(request.getReplyTopic())) {
+            return "reply topic '" + request.getReplyTopic() + "' is none of the stages' reply topics "
+                    + new TreeSet<>(replyTopics);
+        }
+        final Class<?> payload = LlmRequests.payloadType(request.getTask());
+        if (!payload.isInstance(request.getPayload())) {
+            return request.getTask() + " reads a " + payload.getSimpleName() + ", the request carries a "
+                    + request.getPayload().getClass().getSimpleName();
+        }
+        return null;
+    }
+
+    private void deadLetter(final ConsumerRecord<byte[], byte[]> record, final TopicPartition partition,
+            final RuntimeException reason) {
+        DeadLetters.countGatewayDeadLetter();
+        LOG.warn("dead-lettered {}-{}@{} in {}: {}", record.topic(), record.partition(), record.offset(), stage,
+                DeadLetters.describe(reason));
+        producer.send(new ProducerRecord<>(topics.dlq, null, record.key(), record.value(),
+                DeadLetters.headers(stage, record.topic(), record.partition(), record.offset(), reason)),
+                (metadata, error) -> acked.add(new Acked(partition, record.offset())));
     }
 
     private LlmReply failed(final LlmRequest request, final Throwable error, final long started) {
@@ -369,6 +418,10 @@ public final class LlmGateway implements AutoCloseable {
                     });
             producer.send(new ProducerRecord<>(topic, key, replies.serialize(topic, reply.reply())),
                     (metadata, error) -> {
+                        if (error instanceof RecordTooLargeException && reply.reply().getResult() != null) {
+                            tooLarge(reply, topic, error);
+                            return;
+                        }
                         if (error != null) {
                             failure.compareAndSet(null, error);
                             return;
@@ -376,6 +429,20 @@ public final class LlmGateway implements AutoCloseable {
                         acked.add(new Acked(reply.partition(), reply.offset()));
                     });
         }
+    }
+
+    /**
+     * An answer too large for one record still ends its request: the stage gets the request back with the
+     * reason, as for a failed call, and ends the draft, seed or sample it was for. The request fitted a
+     * record, and the failed reply is the request and a line more.
+     */
+    private void tooLarge(final Done reply, final String topic, final Exception error) {
+        LOG.warn("answer to {} {} does not fit a record of {}: {}", reply.request().getTask(),
+                reply.request().getCorrelationId(), topic, error.getMessage());
+        inFlight.incrementAndGet();
+        done.add(new Done(reply.partition(), reply.offset(), reply.request(), failed(reply.request(),
+                new RecordTooLargeException("the answer does not fit a record of " + topic + ": " + error.getMessage()),
+                System.nanoTime()), null));
     }
 
     private void finishAcked() {
