@@ -398,11 +398,21 @@ final class ParamSchema {
     /** JSON equality, except that numbers compare by value: {@code 1} equals {@code 1.0}. */
     private static boolean sameValue(final JsonNode a, final JsonNode b) {
         if (a.isNumber() && b.isNumber()) {
-            return a.isIntegralNumber() && b.isIntegralNumber()
-                    ? a.bigIntegerValue().equals(b.bigIntegerValue())
-                    : a.decimalValue().compareTo(b.decimalValue()) == 0;
+            if (a.isIntegralNumber() && b.isIntegralNumber()) {
+                return a.bigIntegerValue().equals(b.bigIntegerValue());
+            }
+            // Jackson reads 1e999 as an infinite double, which has no decimal value.
+            if (isInfinite(a) || isInfinite(b)) {
+                return a.doubleValue() == b.doubleValue();
+            }
+            return a.decimalValue().compareTo(b.decimalValue()) == 0;
         }
         return a.equals(b);
+    }
+
+    /** Whether a value is an infinite double or float: what Jackson reads for a literal like {@code 1e999}. */
+    static boolean isInfinite(final JsonNode value) {
+        return (value.isDouble() || value.isFloat()) && Double.isInfinite(value.doubleValue());
     }
 
     private String enumText() {

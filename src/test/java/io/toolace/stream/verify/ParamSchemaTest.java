@@ -131,6 +131,11 @@ class ParamSchemaTest {
         "{\"type\": \"array\", \"maxItems\": 2}                          | [1, 2, 3]                | false",
         "{\"anyOf\": [{\"type\": \"string\"}, {\"type\": \"integer\", \"minimum\": 0}]} | -1          | false",
         "{\"oneOf\": [{\"type\": \"string\"}, {\"type\": \"integer\", \"minimum\": 0}]} | 5           | true",
+        // Found by fuzzing: an infinite double (Jackson's reading of 1e999) in an enum or a value threw.
+        "{\"const\": 1e999}                                           | 1                        | false",
+        "{\"enum\": [1e999, 2]}                                       | 2.0                      | true",
+        "{\"enum\": [1e999, 2]}                                       | 1e999                    | true",
+        "{\"type\": \"number\", \"enum\": [1, 2]}                        | -1e999                   | false",
     })
     void constraints(final String schema, final String value, final boolean accepted) {
         final List<Problem> problems = problems(schema, value);

@@ -224,6 +224,19 @@ class RuleVerifierTest {
         assertThat(verifier.verify(broken)).allSatisfy(f -> assertThat(f.message()).startsWith("Get Weather (call 1 of 2): "));
     }
 
+    /**
+     * Found by fuzzing: Jackson reads 1e999 as an infinite double; in an open nested object the
+     * sample passed, then the exporter could not write it in ToolACE's call syntax.
+     */
+    @Test
+    void anInfiniteNumberIsATypeMismatchWhereverItIs() {
+        final ToolSample infinite = Samples.nested(SEARCH, "/filters/extra", json("{\"bounds\": [0, 1e999]}")).apply(Samples.clean());
+
+        assertThat(verifier.verify(infinite)).extracting(Failure::rule, Failure::turn, Failure::message).containsExactly(
+                tuple(Rule.CALL_TYPE_MISMATCH.id(), CALLS, "pkg.search (call 2 of 2): 'filters' holds a number beyond the range of a double, "
+                        + "which JSON cannot carry"));
+    }
+
     private static ToolSpec rename(final ToolSpec tool, final String name) {
         return new ToolSpec(name, tool.description(), tool.parameters(), tool.response());
     }
