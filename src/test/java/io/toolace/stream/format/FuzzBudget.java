@@ -1,6 +1,7 @@
 package io.toolace.stream.format;
 
 import net.jqwik.api.lifecycle.AroundPropertyHook;
+import net.jqwik.api.lifecycle.PropagationMode;
 import net.jqwik.api.lifecycle.PropertyExecutionResult;
 import net.jqwik.api.lifecycle.PropertyExecutor;
 import net.jqwik.api.lifecycle.PropertyLifecycleContext;
@@ -20,8 +21,16 @@ public final class FuzzBudget implements AroundPropertyHook {
     public PropertyExecutionResult aroundProperty(final PropertyLifecycleContext context, final PropertyExecutor property) {
         final int scale = Integer.getInteger(SCALE, 1);
         if (scale > 1) {
-            context.attributes().tries().ifPresent(tries -> context.attributes().setTries(Math.multiplyExact(tries, scale)));
+            // An example is one try, whatever the scale.
+            context.attributes().tries().filter(tries -> tries > 1)
+                    .ifPresent(tries -> context.attributes().setTries(Math.multiplyExact(tries, scale)));
         }
         return property.execute();
+    }
+
+    /** Added to a class, the hook is for the properties in it. */
+    @Override
+    public PropagationMode propagateTo() {
+        return PropagationMode.DIRECT_DESCENDANTS;
     }
 }

@@ -267,7 +267,7 @@ public final class Mutations {
         private static JsonNode grow(final JsonNode node, final int copies) {
             final ArrayNode grown = node.isArray() ? ((ArrayNode) node).deepCopy() : NODES.arrayNode();
             final JsonNode item = node.isArray() && !node.isEmpty() ? node.get(copies % node.size()) : node;
-            final int affordable = Math.max(1, MAX_GROWN_CHARS / Math.max(1, item.toString().length()));
+            final int affordable = Math.max(1, MAX_GROWN_CHARS / Math.max(1, line(item).length()));
             for (int c = 0; c < Math.min(copies, affordable); c++) {
                 grown.add(item);
             }

@@ -182,6 +182,41 @@ class ParamSchemaTest {
         assertThat(problems).extracting(Problem::rule).containsExactly(Rule.CALL_TYPE_MISMATCH);
     }
 
+    /**
+     * Found by fuzzing: Java's regex engine recurses once per repetition of a group, and a few
+     * thousand characters overflowed the stack (a stream thread's death). On a small stack, the
+     * pattern is still checked, both ways.
+     */
+    @Test
+    void aPatternThatRepeatsAGroupIsCheckedOnALongValueWhateverTheStack() throws InterruptedException {
+        final String schema = "{\"type\": \"string\", \"pattern\": \"^(a|b)*$\"}";
+        final List<List<Problem>> found = new ArrayList<>();
+        final Thread small = new Thread(null, () -> {
+            found.add(problems(schema, "\"" + "ab".repeat(5_000) + "\""));
+            found.add(problems(schema, "\"" + "ab".repeat(5_000) + "c\""));
+        }, "small-stack", 256 * 1024);
+        small.start();
+        small.join();
+
+        assertThat(found).hasSize(2);
+        assertThat(found.get(0)).isEmpty();
+        assertThat(found.get(1)).singleElement().satisfies(p -> assertThat(p.message()).contains("does not match the pattern ^(a|b)*$"));
+    }
+
+    /** A search that would take time quadratic in the value, or a value too long for a repeated group, is reported unchecked. */
+    @Test
+    void aPatternSearchBeyondTheVerifiersLimitsIsReportedUnchecked() {
+        final String noAt = "\"" + "a".repeat(200_000) + "\"";
+        final String tooLong = "\"" + "ab".repeat(SchemaPattern.MAX_REPEATED_GROUP_INPUT) + "\"";
+
+        assertThat(problems("{\"type\": \"string\", \"pattern\": \".*@.*\"}", noAt)).singleElement().satisfies(p -> {
+            assertThat(p.rule()).isEqualTo(Rule.CALL_CONSTRAINT_VIOLATION);
+            assertThat(p.message()).isEqualTo("has 200000 characters, too many to check against the pattern .*@.* within the verifier's limits");
+        });
+        assertThat(problems("{\"type\": \"string\", \"pattern\": \"^(a|b)*$\"}", tooLong)).extracting(Problem::message)
+                .singleElement().asString().startsWith("has 200000 characters, too many to check");
+    }
+
     private static List<Problem> problems(final String schema, final String value) {
         final List<String> compileProblems = new ArrayList<>();
         final ParamSchema compiled = ParamSchema.compile(json(schema), "", compileProblems);

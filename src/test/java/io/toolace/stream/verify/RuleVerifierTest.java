@@ -60,6 +60,9 @@ class RuleVerifierTest {
         return Stream.of(
                 arguments("tool name with brackets", Samples.tool(UNUSED, rename(unused, "Get [Time]")), Rule.API_NAME_INVALID, -1),
                 arguments("tool without name", Samples.tool(UNUSED, rename(unused, null)), Rule.API_NAME_INVALID, -1),
+                // Found by fuzzing: such a sample passed, then the ToolACE exporter could not write its call.
+                arguments("parameter name no keyword can spell", Samples.tool(UNUSED, params(unused,
+                        "{\"type\": \"dict\", \"properties\": {\"time zone\": {\"type\": \"string\"}}}")), Rule.API_NAME_INVALID, -1),
                 arguments("blank description", Samples.tool(UNUSED, new ToolSpec(unused.name(), " ", unused.parameters(), null)),
                         Rule.API_DESCRIPTION_MISSING, -1),
                 arguments("unknown type name", Samples.tool(UNUSED, params(unused, "{\"type\": \"dict\", \"properties\": {\"timezone\": {\"type\": \"flaot\"}}}")),

@@ -4,6 +4,7 @@ import static io.toolace.stream.verify.Samples.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.toolace.stream.format.FunctionCall;
@@ -107,6 +108,34 @@ class VerifierRobustnessPropertiesTest {
         assertVerdict(new ToolSample(sample.id(), sample.system(), tools, sample.messages()));
     }
 
+    /**
+     * String constraints on any string: patterns as API definitions write them, some that repeat a
+     * group (Java's regex engine recurses on each repetition), some broken, with and without a
+     * format, against short, odd and very long strings. The problems are the same each time.
+     */
+    @Property(tries = 400)
+    void stringConstraintsCheckAnyString(@ForAll("patterns") final String pattern, @ForAll("formatNames") final String format,
+            @ForAll("strings") final String value) {
+        final ObjectNode schema = NODES.objectNode().put("type", "string").put("pattern", pattern);
+        if (!format.isEmpty()) {
+            schema.put("format", format);
+        }
+        final ParamSchema compiled = ParamSchema.compile(schema, "", new ArrayList<>());
+        final List<String> problems = new ArrayList<>();
+        final ParamSchema.Sink sink = (rule, path, message) -> {
+            assertThat(rule).isEqualTo(Rule.CALL_CONSTRAINT_VIOLATION);
+            assertThat(message).isNotBlank();
+            problems.add(path + ": " + message);
+        };
+
+        compiled.check(NODES.textNode(value), "arg", sink);
+
+        final List<String> first = List.copyOf(problems);
+        problems.clear();
+        compiled.check(NODES.textNode(value), "arg", sink);
+        assertThat(problems).as("the same string gets the same problems").isEqualTo(first);
+    }
+
     /** Arguments of the wrong type, huge, deep, infinite, with odd characters, missing or extra. */
     @Property(tries = 1000)
     void editedArgumentsGetAVerdict(@ForAll("withCalls") final ToolSample sample, @ForAll final int pick,
@@ -177,6 +206,48 @@ class VerifierRobustnessPropertiesTest {
         final List<Failure> failures = assertVerdict(new ToolSample(sample.id(), sample.system(), sample.tools(), messages));
 
         assertThat(failures).extracting(Failure::rule, Failure::turn).contains(org.assertj.core.groups.Tuple.tuple(fault.rule.id(), expectedTurn));
+    }
+
+    /**
+     * A parameter renamed alike in its tool's schema and in every call that passes it: whatever the
+     * new name, a sample that still passes can be exported in every format (see {@link #assertVerdict}).
+     */
+    @Property(tries = 300)
+    void aParameterRenamedEverywhereGetsAVerdict(@ForAll("passing") final ToolSample sample, @ForAll final int pick,
+            @ForAll("parameterNames") final String name) {
+        final FunctionCall call = pickCall(sample.messages(), pick);
+        Assume.that(!call.arguments().isEmpty());
+        final List<String> passed = new ArrayList<>();
+        call.arguments().fieldNames().forEachRemaining(passed::add);
+        final String old = passed.get(Math.floorMod(pick / 7, passed.size()));
+        final ToolSpec tool = tool(sample, call.name());
+        final ObjectNode parameters = ((ObjectNode) tool.parameters()).deepCopy();
+        final ObjectNode properties = (ObjectNode) parameters.get("properties");
+        Assume.that(properties != null && properties.has(old) && !properties.has(name));
+        properties.set(name, properties.remove(old));
+        if (parameters.get("required") instanceof ArrayNode required) {
+            for (int i = 0; i < required.size(); i++) {
+                if (required.get(i).asText().equals(old)) {
+                    required.set(i, NODES.textNode(name));
+                }
+            }
+        }
+        final List<ToolSpec> tools = new ArrayList<>(sample.tools());
+        tools.set(tools.indexOf(tool), new ToolSpec(tool.name(), tool.description(), parameters, tool.response()));
+        final List<Message> messages = new ArrayList<>();
+        for (final Message message : sample.messages()) {
+            final List<FunctionCall> calls = new ArrayList<>();
+            for (final FunctionCall c : message.calls()) {
+                final ObjectNode arguments = c.arguments().deepCopy();
+                if (tool.name().equals(c.name()) && arguments.has(old)) {
+                    arguments.set(name, arguments.remove(old));
+                }
+                calls.add(new FunctionCall(c.name(), arguments));
+            }
+            messages.add(new Message(message.role(), message.text(), calls, message.results(), message.issue()));
+        }
+
+        assertVerdict(new ToolSample(sample.id(), sample.system(), tools, messages));
     }
 
     enum Fault {
@@ -459,6 +530,36 @@ class VerifierRobustnessPropertiesTest {
                 "2024-01-01T24:00:00Z", "10:61", "23:59:60Z", "http://[::1", "http://[::1]:80/", "http://a b", "mailto:", "%",
                 "::", "a@b", "a@b.c", "@.", "0000000-0000-0000-0000-000000000000", "256.1.1.1", "1.1.1.1", "", "\ud800",
                 "a".repeat(5_000), "http://" + "a.".repeat(2_000)).map(NODES::textNode);
+    }
+
+    @Provide
+    Arbitrary<String> parameterNames() {
+        return Arbitraries.oneOf(Arbitraries.of("first name", "a=b", "", " ", "x,y", "q\"", "ok_name", "$ref", "a.b", "a-b", "1st"),
+                Mutations.syntaxPieces(), Mutations.oddChars(), Arbitraries.strings().all().ofMaxLength(6));
+    }
+
+    @Provide
+    Arbitrary<String> patterns() {
+        final Arbitrary<String> written = Arbitraries.of("^[A-Z]{3}$", "^\\d{4}-\\d{2}-\\d{2}$", "^[^<>]*$", ".*", "", "\\p{L}+",
+                "^(?=.*[A-Z])(?=.*\\d).{8,}$", "^FREQ=[A-Z]+;?[A-Z0-9=;,]*$", "(a)\\1*", "^(a|b)*$", "^(a|b| )*$",
+                "^([a-z]+,)*[a-z]+$", "^(\\w|\\s)+$", "^([A-Za-z]+\\s?)+$", "^(?:[a-z0-9]+(?:-[a-z0-9]+)*)$", "^((a|b)c?)*$",
+                "(x+x+)+y", "([a-z]{2})+", "(", "[a-", "a{2,1}", "\\");
+        return Arbitraries.oneOf(written, Combinators.combine(written, Mutations.textEdit()).as((pattern, edit) -> edit.apply(pattern)));
+    }
+
+    @Provide
+    Arbitrary<String> formatNames() {
+        return Arbitraries.of("", "date", "date-time", "time", "email", "uri", "uri-reference", "uuid", "ipv4", "hostname");
+    }
+
+    @Provide
+    Arbitrary<String> strings() {
+        return Arbitraries.oneOf(
+                Arbitraries.of("", "a", "abc", "ABC", "2024-02-29", "2024-02-29T10:00:00Z", "12:00", "a@b.co", "http://[::1", "1.2.3.4",
+                        "FREQ=DAILY;COUNT=3", "Passw0rdX"),
+                Arbitraries.of("ab", "a b ", "abc,", "ac", "x", "é").flatMap(unit -> Arbitraries.of(10, 600, 3_000, 20_000).map(unit::repeat)),
+                Mutations.oddChars(),
+                Arbitraries.strings().all().ofMaxLength(30));
     }
 
     @Provide
