@@ -203,6 +203,19 @@ class ParamSchemaTest {
         assertThat(found.get(1)).singleElement().satisfies(p -> assertThat(p.message()).contains("does not match the pattern ^(a|b)*$"));
     }
 
+    /** Found by fuzzing: the e-mail format was a regex with a repeated group, and a long domain overflowed the stack. */
+    @Test
+    void anEmailWithThousandsOfDomainLabelsIsChecked() {
+        final String email = "{\"type\": \"string\", \"format\": \"email\"}";
+
+        assertThat(problems(email, "\"a@b" + ".c".repeat(20_000) + "\"")).isEmpty();
+        assertThat(problems(email, "\"a@b" + ".c".repeat(20_000) + ".\"")).extracting(Problem::message).singleElement().asString()
+                .endsWith("is not a valid email");
+        for (final String bad : List.of("a@b", "@b.c", "a@.b", "a@b..c", "a b@c.d", "a@b@c.d", "a@b.c\\t")) {
+            assertThat(problems(email, "\"" + bad + "\"")).as(bad).hasSize(1);
+        }
+    }
+
     /** A search that would take time quadratic in the value, or a value too long for a repeated group, is reported unchecked. */
     @Test
     void aPatternSearchBeyondTheVerifiersLimitsIsReportedUnchecked() {

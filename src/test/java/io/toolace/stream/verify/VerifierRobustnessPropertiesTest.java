@@ -558,6 +558,7 @@ class VerifierRobustnessPropertiesTest {
                 Arbitraries.of("", "a", "abc", "ABC", "2024-02-29", "2024-02-29T10:00:00Z", "12:00", "a@b.co", "http://[::1", "1.2.3.4",
                         "FREQ=DAILY;COUNT=3", "Passw0rdX"),
                 Arbitraries.of("ab", "a b ", "abc,", "ac", "x", "é").flatMap(unit -> Arbitraries.of(10, 600, 3_000, 20_000).map(unit::repeat)),
+                Arbitraries.of(10, 600, 3_000, 20_000).map(labels -> "a@b" + ".c".repeat(labels)),
                 Mutations.oddChars(),
                 Arbitraries.strings().all().ofMaxLength(30));
     }
