@@ -608,7 +608,12 @@ public final class CallSyntax {
             }
             final String literal = text.substring(text.charAt(start) == '+' ? start + 1 : start, pos);
             if (floating) {
-                return NODES.numberNode(Double.parseDouble(literal));
+                final double d = Double.parseDouble(literal);
+                if (Double.isInfinite(d)) {
+                    // Python reads it as inf, but JSON has no infinity: no format could carry the call on.
+                    throw new CallParseException(start, "float literal beyond the range of a double");
+                }
+                return NODES.numberNode(d);
             }
             if (intDigits > 1 && text.charAt(intStart) == '0') {
                 throw new CallParseException(start, "integer with a leading zero (Python forbids it; quote it if it is a code)");

@@ -1,15 +1,19 @@
 package io.toolace.stream.format;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamWriteConstraints;
 import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -17,10 +21,21 @@ import java.io.UncheckedIOException;
 public final class Json {
 
     /**
+     * Values read from JSON text nest at most Jackson's read limit deep; the formats put them a few
+     * levels further down (a schema inside a tool list inside a record), so writing needs headroom
+     * above that limit, or writing a sample that was read could fail.
+     */
+    private static final int MAX_WRITE_DEPTH = StreamReadConstraints.DEFAULT_MAX_DEPTH + 16;
+
+    /**
      * Thread-safe once configured; shared because an ObjectMapper is costly to build. Trailing
      * tokens fail, so {@code [1] and more} is not mistaken for the JSON value {@code [1]}.
      */
-    static final ObjectMapper MAPPER = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+                    .streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(MAX_WRITE_DEPTH).build())
+                    .build())
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
 
     /**
      * Writes the layout of Python's {@code json.dumps} ({@code ", "} and {@code ": "}, one line), the
@@ -37,7 +52,7 @@ public final class Json {
         try {
             return PYTHON_LAYOUT.writeValueAsString(node);
         } catch (final JsonProcessingException e) {
-            // Only a custom serializer can fail on a tree, and trees of plain nodes have none.
+            // Only a custom serializer or a tree deeper than anything read can fail, and plain nodes have no serializer.
             throw new UncheckedIOException("cannot serialise a JSON tree", e);
         }
     }

@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * API-definition rules: {@link Rule#API_NAME_INVALID}, {@link Rule#API_DESCRIPTION_MISSING},
@@ -70,6 +71,15 @@ public final class ApiRules {
         }
         final List<String> problems = new ArrayList<>(0);
         final ParamSchema parameters = ParamSchema.compile(tool.parameters(), "", problems);
+        if (parameters.properties() != null) {
+            // A call passes each parameter as a keyword argument: a name no keyword can spell makes the tool uncallable.
+            final List<String> unwritable = parameters.properties().keySet().stream().filter(name -> !CallSyntax.isKeyword(name)).toList();
+            if (!unwritable.isEmpty()) {
+                findings.add(Rule.API_NAME_INVALID, -1, label + ": parameter " + unwritable.stream().map(name -> "'" + name + "'")
+                        .collect(Collectors.joining(", ")) + " cannot be written as a keyword argument (empty, or with a space, "
+                        + "quote, bracket, '=' or ',')");
+            }
+        }
         if (parameters.types() != JsonType.ANY && parameters.types() != JsonType.OBJECT.bit()) {
             problems.add("parameters are of type " + JsonType.describe(parameters.types()) + ", expected an object schema");
         }

@@ -1,9 +1,11 @@
 package io.toolace.stream.verify;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.toolace.stream.format.FunctionCall;
 import io.toolace.stream.format.Message;
 import io.toolace.stream.format.ToolSpec;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -49,6 +51,9 @@ final class CallRules {
         final Map<String, ParamSchema> declared = parameters == null || parameters.properties() == null ? Map.of() : parameters.properties();
         final boolean undeclaredAllowed = parameters != null && parameters.allowsUndeclared(true);
         final ParamSchema.Sink sink = (rule, path, message) -> findings.add(rule, turn, fn + ": '" + path + "' " + message);
+        if (findings.on(Rule.CALL_TYPE_MISMATCH)) {
+            checkFinite(call.arguments(), sink);
+        }
         List<String> unknown = null;
         final Iterator<Map.Entry<String, JsonNode>> args = call.arguments().fields();
         while (args.hasNext()) {
@@ -79,6 +84,31 @@ final class CallRules {
             }
             if (missing != null) {
                 findings.add(Rule.CALL_MISSING_REQUIRED, turn, fn + ": required " + names(missing) + " missing");
+            }
+        }
+    }
+
+    /**
+     * Reports each argument holding an infinite number, at any depth and whatever the schema says:
+     * Jackson reads {@code 1e999} as infinity, which neither JSON nor the call syntax can write, so
+     * a sample carrying one could not be exported.
+     */
+    private static void checkFinite(final ObjectNode arguments, final ParamSchema.Sink sink) {
+        final ArrayDeque<JsonNode> pending = new ArrayDeque<>();
+        final Iterator<Map.Entry<String, JsonNode>> args = arguments.fields();
+        while (args.hasNext()) {
+            final Map.Entry<String, JsonNode> arg = args.next();
+            pending.clear();
+            pending.push(arg.getValue());
+            while (!pending.isEmpty()) {
+                final JsonNode value = pending.pop();
+                if (ParamSchema.isInfinite(value)) {
+                    sink.report(Rule.CALL_TYPE_MISMATCH, arg.getKey(), "holds a number beyond the range of a double, which JSON cannot carry");
+                    break;
+                }
+                if (value.isContainerNode()) {
+                    value.forEach(pending::push);
+                }
             }
         }
     }

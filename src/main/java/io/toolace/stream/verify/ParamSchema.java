@@ -9,8 +9,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
@@ -38,19 +36,13 @@ final class ParamSchema {
     /** Accepts everything: the schema of an argument whose schema is unusable. */
     static final ParamSchema ANY = new ParamSchema();
 
-    /**
-     * Patterns by source. Tool schemas repeat across samples (an API pool is finite), so caching
-     * avoids recompiling a regex per sample. Bounded crudely: cleared when full.
-     */
-    private static final Map<String, Pattern> PATTERNS = new ConcurrentHashMap<>();
-    private static final int MAX_CACHED_PATTERNS = 10_000;
     private static final int MAX_ENUM_SHOWN = 8;
     /** Real schemas nest a handful of levels; BFCL's deepest is 4. */
     private static final int MAX_DEPTH = 64;
 
     private final int types;
     private final List<JsonNode> enumValues;
-    private final Pattern pattern;
+    private final SchemaPattern pattern;
     private final StringFormat format;
     private final double minimum;
     private final double maximum;
@@ -315,8 +307,13 @@ final class ParamSchema {
                 sink.report(Rule.CALL_CONSTRAINT_VIOLATION, path, "has " + length + " characters, more than maxLength " + maxLength);
             }
         }
-        if (pattern != null && !pattern.matcher(s).find()) {
-            sink.report(Rule.CALL_CONSTRAINT_VIOLATION, path, shorten(s) + " does not match the pattern " + pattern.pattern());
+        if (pattern != null) {
+            switch (pattern.find(s)) {
+                case NOT_FOUND -> sink.report(Rule.CALL_CONSTRAINT_VIOLATION, path, shorten(s) + " does not match the pattern " + pattern.source());
+                case UNCHECKED -> sink.report(Rule.CALL_CONSTRAINT_VIOLATION, path, "has " + s.length()
+                        + " characters, too many to check against the pattern " + pattern.source() + " within the verifier's limits");
+                case FOUND -> { }
+            }
         }
         if (format != null && !format.accepts(s)) {
             sink.report(Rule.CALL_CONSTRAINT_VIOLATION, path, shorten(s) + " is not a valid " + format.schemaName());
@@ -398,11 +395,21 @@ final class ParamSchema {
     /** JSON equality, except that numbers compare by value: {@code 1} equals {@code 1.0}. */
     private static boolean sameValue(final JsonNode a, final JsonNode b) {
         if (a.isNumber() && b.isNumber()) {
-            return a.isIntegralNumber() && b.isIntegralNumber()
-                    ? a.bigIntegerValue().equals(b.bigIntegerValue())
-                    : a.decimalValue().compareTo(b.decimalValue()) == 0;
+            if (a.isIntegralNumber() && b.isIntegralNumber()) {
+                return a.bigIntegerValue().equals(b.bigIntegerValue());
+            }
+            // Jackson reads 1e999 as an infinite double, which has no decimal value.
+            if (isInfinite(a) || isInfinite(b)) {
+                return a.doubleValue() == b.doubleValue();
+            }
+            return a.decimalValue().compareTo(b.decimalValue()) == 0;
         }
         return a.equals(b);
+    }
+
+    /** Whether a value is an infinite double or float: what Jackson reads for a literal like {@code 1e999}. */
+    static boolean isInfinite(final JsonNode value) {
+        return (value.isDouble() || value.isFloat()) && Double.isInfinite(value.doubleValue());
     }
 
     private String enumText() {
@@ -474,7 +481,7 @@ final class ParamSchema {
         return List.copyOf(list);
     }
 
-    private static Pattern pattern(final JsonNode source, final String path, final List<String> problems) {
+    private static SchemaPattern pattern(final JsonNode source, final String path, final List<String> problems) {
         if (source == null || source.isNull()) {
             return null;
         }
@@ -482,17 +489,8 @@ final class ParamSchema {
             problems.add(where(path) + "'pattern' is " + JsonType.describeValue(source) + ", expected a string");
             return null;
         }
-        final Pattern cached = PATTERNS.get(source.textValue());
-        if (cached != null) {
-            return cached;
-        }
         try {
-            final Pattern compiled = Pattern.compile(source.textValue());
-            if (PATTERNS.size() >= MAX_CACHED_PATTERNS) {
-                PATTERNS.clear();
-            }
-            PATTERNS.put(source.textValue(), compiled);
-            return compiled;
+            return SchemaPattern.compile(source.textValue());
         } catch (final PatternSyntaxException e) {
             problems.add(where(path) + "'pattern' is not a valid regular expression: " + e.getDescription());
             return null;

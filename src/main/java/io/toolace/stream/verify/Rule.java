@@ -8,7 +8,7 @@ import java.util.Locale;
  */
 public enum Rule {
 
-    API_NAME_INVALID(Layer.RULE, "a tool has no name, or one the call syntax cannot express"),
+    API_NAME_INVALID(Layer.RULE, "a tool has no name, or its name or a parameter's cannot be written in the call syntax"),
     API_DESCRIPTION_MISSING(Layer.RULE, "a tool has no description"),
     API_SCHEMA_INVALID(Layer.RULE, "a tool's parameter schema is not a valid object schema (types, required, enum, bounds)"),
     API_DUPLICATE_NAME(Layer.RULE, "two tools of one sample share a name"),

@@ -38,12 +38,31 @@ enum StringFormat {
             return parses(s, DateTimeFormatter.ISO_TIME);
         }
     },
+    /**
+     * A local part, {@code @}, and a domain of two or more dot-separated labels, without spaces. Not
+     * a regex: one with a repeated group for the labels overflowed the stack on a few thousand.
+     */
     EMAIL {
-        private final Pattern shape = Pattern.compile("[^@\\s]+@[^@\\s.]+(\\.[^@\\s.]+)+");
-
         @Override
         boolean accepts(final String s) {
-            return shape.matcher(s).matches();
+            final int at = s.indexOf('@');
+            if (at <= 0 || at == s.length() - 1 || s.indexOf('@', at + 1) >= 0) {
+                return false;
+            }
+            int labels = 1;
+            for (int i = 0; i < s.length(); i++) {
+                final char c = s.charAt(i);
+                if (c == ' ' || (c >= '\t' && c <= '\r')) {
+                    return false;
+                }
+                if (i > at && c == '.') {
+                    if (i == at + 1 || i == s.length() - 1 || s.charAt(i - 1) == '.') {
+                        return false;
+                    }
+                    labels++;
+                }
+            }
+            return labels >= 2;
         }
     },
     /** An absolute URI: a scheme is required. */

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigInteger;
 import java.util.List;
+import java.util.Optional;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -15,8 +16,10 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
 
 /** Print-parse round trips, and a parser that fails only with its own exception, on any input. */
+@AddLifecycleHook(FuzzBudget.class)
 class CallSyntaxPropertiesTest {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -50,13 +53,52 @@ class CallSyntaxPropertiesTest {
         CallSyntax.looksLikeCallList(text);
     }
 
-    private static void assertParsesOrFailsCleanly(final String text) {
+    /**
+     * Real call lists (ToolACE's own, BFCL's answers as printed), damaged: the parser returns calls or
+     * its own exception with a position, the same each time; calls it returns print back to themselves,
+     * and a list found inside the text is the list its span parses to.
+     */
+    @Property(tries = 3000)
+    void mutatedCorpusCallListsParseOrFailWithAPosition(@ForAll("corpusCallLists") final String callList,
+            @ForAll("textEdits") final List<Mutations.TextEdit> edits) throws CallParseException {
+        final String text = Mutations.apply(callList, edits);
+
+        final Object outcome = assertParsesOrFailsCleanly(text);
+
+        assertThat(assertParsesOrFailsCleanly(text)).isEqualTo(outcome);
+        if (outcome instanceof List<?>) {
+            @SuppressWarnings("unchecked")
+            final List<FunctionCall> calls = (List<FunctionCall>) outcome;
+            assertThat(CallSyntax.parse(CallSyntax.print(calls))).isEqualTo(calls);
+        }
+        final Optional<CallSyntax.Located> found = CallSyntax.find(text);
+        if (found.isPresent()) {
+            assertThat(CallSyntax.parse(text.substring(found.get().start(), found.get().end()))).isEqualTo(found.get().calls());
+        }
+        CallSyntax.looksLikeCallList(text);
+    }
+
+    private record ParseError(int position, String reason) {}
+
+    /** The parsed calls, or the parse error. */
+    private static Object assertParsesOrFailsCleanly(final String text) {
         try {
-            CallSyntax.parse(text);
+            return CallSyntax.parse(text);
         } catch (final CallParseException e) {
             assertThat(e.position()).isBetween(0, text.length());
             assertThat(e.reason()).isNotBlank();
+            return new ParseError(e.position(), e.reason());
         }
+    }
+
+    @Provide
+    Arbitrary<String> corpusCallLists() {
+        return Arbitraries.of(FuzzCorpus.callLists());
+    }
+
+    @Provide
+    Arbitrary<List<Mutations.TextEdit>> textEdits() {
+        return Mutations.textEdits();
     }
 
     @Provide

@@ -96,6 +96,9 @@ class CallSyntaxTest {
         "[(a=1)]                | 1  | expected a function name",
         "[f(a=1)] trailing      | 9  | unexpected text after the call list",
         "[, f()]                | 1  | expected a function name but found ','",
+        // Found by fuzzing: an infinite float parsed, then could not be printed or written as JSON.
+        "[f(a=1e999)]           | 5  | beyond the range of a double",
+        "[f(a=[-1.8e309])]      | 6  | beyond the range of a double",
     })
     void reportsWhereAndWhyParsingStopped(final String text, final int position, final String reason) {
         assertThatThrownBy(() -> CallSyntax.parse(text))

@@ -1,6 +1,7 @@
 package io.toolace.stream.format;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -156,6 +157,22 @@ class SampleFormatTest {
         assertThat(read.format()).isEqualTo(format);
         assertThat(read.sample()).isEqualTo(sample);
         assertThat(line).doesNotContain("\n").contains("\"id\": \"sample-1\"");
+    }
+
+    /**
+     * Found by fuzzing: a schema nested near the read limit inside a ShareGPT tools string sits a few
+     * levels deeper in an OpenAI record, and writing the record threw.
+     */
+    @ParameterizedTest
+    @EnumSource(SampleFormat.class)
+    void writesASchemaNestedAsDeepAsReadingAllows(final SampleFormat format) {
+        final String schema = "{\"type\": \"array\", \"items\": ".repeat(997) + "{}" + "}".repeat(997);
+        final String tools = "[{\"name\": \"f\", \"description\": \"d\", \"parameters\": " + schema + "}]";
+        final String line = "{\"conversations\": [{\"from\": \"human\", \"value\": \"hi\"}, {\"from\": \"gpt\", \"value\": \"ok\"}], "
+                + "\"tools\": " + JSON.valueToTree(tools) + "}";
+        final ToolSample sample = read(line).sample();
+
+        assertThatCode(() -> format.writeLine(sample)).doesNotThrowAnyException();
     }
 
     @Test

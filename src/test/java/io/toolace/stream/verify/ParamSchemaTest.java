@@ -131,6 +131,11 @@ class ParamSchemaTest {
         "{\"type\": \"array\", \"maxItems\": 2}                          | [1, 2, 3]                | false",
         "{\"anyOf\": [{\"type\": \"string\"}, {\"type\": \"integer\", \"minimum\": 0}]} | -1          | false",
         "{\"oneOf\": [{\"type\": \"string\"}, {\"type\": \"integer\", \"minimum\": 0}]} | 5           | true",
+        // Found by fuzzing: an infinite double (Jackson's reading of 1e999) in an enum or a value threw.
+        "{\"const\": 1e999}                                           | 1                        | false",
+        "{\"enum\": [1e999, 2]}                                       | 2.0                      | true",
+        "{\"enum\": [1e999, 2]}                                       | 1e999                    | true",
+        "{\"type\": \"number\", \"enum\": [1, 2]}                        | -1e999                   | false",
     })
     void constraints(final String schema, final String value, final boolean accepted) {
         final List<Problem> problems = problems(schema, value);
@@ -175,6 +180,54 @@ class ParamSchemaTest {
         final List<Problem> problems = new ArrayList<>();
         compiled.properties().get("b").check(json("\"x\""), "b", (rule, path, message) -> problems.add(new Problem(rule, path, message)));
         assertThat(problems).extracting(Problem::rule).containsExactly(Rule.CALL_TYPE_MISMATCH);
+    }
+
+    /**
+     * Found by fuzzing: Java's regex engine recurses once per repetition of a group, and a few
+     * thousand characters overflowed the stack (a stream thread's death). On a small stack, the
+     * pattern is still checked, both ways.
+     */
+    @Test
+    void aPatternThatRepeatsAGroupIsCheckedOnALongValueWhateverTheStack() throws InterruptedException {
+        final String schema = "{\"type\": \"string\", \"pattern\": \"^(a|b)*$\"}";
+        final List<List<Problem>> found = new ArrayList<>();
+        final Thread small = new Thread(null, () -> {
+            found.add(problems(schema, "\"" + "ab".repeat(5_000) + "\""));
+            found.add(problems(schema, "\"" + "ab".repeat(5_000) + "c\""));
+        }, "small-stack", 256 * 1024);
+        small.start();
+        small.join();
+
+        assertThat(found).hasSize(2);
+        assertThat(found.get(0)).isEmpty();
+        assertThat(found.get(1)).singleElement().satisfies(p -> assertThat(p.message()).contains("does not match the pattern ^(a|b)*$"));
+    }
+
+    /** Found by fuzzing: the e-mail format was a regex with a repeated group, and a long domain overflowed the stack. */
+    @Test
+    void anEmailWithThousandsOfDomainLabelsIsChecked() {
+        final String email = "{\"type\": \"string\", \"format\": \"email\"}";
+
+        assertThat(problems(email, "\"a@b" + ".c".repeat(20_000) + "\"")).isEmpty();
+        assertThat(problems(email, "\"a@b" + ".c".repeat(20_000) + ".\"")).extracting(Problem::message).singleElement().asString()
+                .endsWith("is not a valid email");
+        for (final String bad : List.of("a@b", "@b.c", "a@.b", "a@b..c", "a b@c.d", "a@b@c.d", "a@b.c\\t")) {
+            assertThat(problems(email, "\"" + bad + "\"")).as(bad).hasSize(1);
+        }
+    }
+
+    /** A search that would take time quadratic in the value, or a value too long for a repeated group, is reported unchecked. */
+    @Test
+    void aPatternSearchBeyondTheVerifiersLimitsIsReportedUnchecked() {
+        final String noAt = "\"" + "a".repeat(200_000) + "\"";
+        final String tooLong = "\"" + "ab".repeat(SchemaPattern.MAX_REPEATED_GROUP_INPUT) + "\"";
+
+        assertThat(problems("{\"type\": \"string\", \"pattern\": \".*@.*\"}", noAt)).singleElement().satisfies(p -> {
+            assertThat(p.rule()).isEqualTo(Rule.CALL_CONSTRAINT_VIOLATION);
+            assertThat(p.message()).isEqualTo("has 200000 characters, too many to check against the pattern .*@.* within the verifier's limits");
+        });
+        assertThat(problems("{\"type\": \"string\", \"pattern\": \"^(a|b)*$\"}", tooLong)).extracting(Problem::message)
+                .singleElement().asString().startsWith("has 200000 characters, too many to check");
     }
 
     private static List<Problem> problems(final String schema, final String value) {

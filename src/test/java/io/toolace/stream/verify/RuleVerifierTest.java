@@ -60,6 +60,9 @@ class RuleVerifierTest {
         return Stream.of(
                 arguments("tool name with brackets", Samples.tool(UNUSED, rename(unused, "Get [Time]")), Rule.API_NAME_INVALID, -1),
                 arguments("tool without name", Samples.tool(UNUSED, rename(unused, null)), Rule.API_NAME_INVALID, -1),
+                // Found by fuzzing: such a sample passed, then the ToolACE exporter could not write its call.
+                arguments("parameter name no keyword can spell", Samples.tool(UNUSED, params(unused,
+                        "{\"type\": \"dict\", \"properties\": {\"time zone\": {\"type\": \"string\"}}}")), Rule.API_NAME_INVALID, -1),
                 arguments("blank description", Samples.tool(UNUSED, new ToolSpec(unused.name(), " ", unused.parameters(), null)),
                         Rule.API_DESCRIPTION_MISSING, -1),
                 arguments("unknown type name", Samples.tool(UNUSED, params(unused, "{\"type\": \"dict\", \"properties\": {\"timezone\": {\"type\": \"flaot\"}}}")),
@@ -222,6 +225,19 @@ class RuleVerifierTest {
         assertThat(verifier.verify(broken)).extracting(Failure::rule).containsExactlyInAnyOrder(
                 Rule.CALL_TYPE_MISMATCH.id(), Rule.CALL_CONSTRAINT_VIOLATION.id(), Rule.CALL_MISSING_REQUIRED.id());
         assertThat(verifier.verify(broken)).allSatisfy(f -> assertThat(f.message()).startsWith("Get Weather (call 1 of 2): "));
+    }
+
+    /**
+     * Found by fuzzing: Jackson reads 1e999 as an infinite double; in an open nested object the
+     * sample passed, then the exporter could not write it in ToolACE's call syntax.
+     */
+    @Test
+    void anInfiniteNumberIsATypeMismatchWhereverItIs() {
+        final ToolSample infinite = Samples.nested(SEARCH, "/filters/extra", json("{\"bounds\": [0, 1e999]}")).apply(Samples.clean());
+
+        assertThat(verifier.verify(infinite)).extracting(Failure::rule, Failure::turn, Failure::message).containsExactly(
+                tuple(Rule.CALL_TYPE_MISMATCH.id(), CALLS, "pkg.search (call 2 of 2): 'filters' holds a number beyond the range of a double, "
+                        + "which JSON cannot carry"));
     }
 
     private static ToolSpec rename(final ToolSpec tool, final String name) {
