@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -73,7 +74,7 @@ public final class Mutations {
             };
         }
 
-        private String editSyntaxChar(final String text, final java.util.function.IntFunction<String> replacement) {
+        private String editSyntaxChar(final String text, final IntFunction<String> replacement) {
             final List<Integer> positions = new ArrayList<>();
             for (int k = 0; k < text.length(); k++) {
                 if (SYNTAX.indexOf(text.charAt(k)) >= 0) {
@@ -117,7 +118,7 @@ public final class Mutations {
             final List<int[]> runs = new ArrayList<>();
             int k = 0;
             while (k < text.length()) {
-                if (Character.isDigit(text.charAt(k))) {
+                if (text.charAt(k) >= '0' && text.charAt(k) <= '9') {
                     int end = k;
                     while (end < text.length() && "0123456789.eE+-".indexOf(text.charAt(end)) >= 0) {
                         end++;

@@ -2,6 +2,7 @@ package io.toolace.stream.verify;
 
 import static io.toolace.stream.verify.Samples.json;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -205,7 +206,7 @@ class VerifierRobustnessPropertiesTest {
 
         final List<Failure> failures = assertVerdict(new ToolSample(sample.id(), sample.system(), sample.tools(), messages));
 
-        assertThat(failures).extracting(Failure::rule, Failure::turn).contains(org.assertj.core.groups.Tuple.tuple(fault.rule.id(), expectedTurn));
+        assertThat(failures).extracting(Failure::rule, Failure::turn).contains(tuple(fault.rule.id(), expectedTurn));
     }
 
     /**
