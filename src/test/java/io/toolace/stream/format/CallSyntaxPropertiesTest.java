@@ -58,7 +58,7 @@ class CallSyntaxPropertiesTest {
      * its own exception with a position, the same each time; calls it returns print back to themselves,
      * and a list found inside the text is the list its span parses to.
      */
-    @Property(tries = 3000)
+    @Property(tries = 2000)
     void mutatedCorpusCallListsParseOrFailWithAPosition(@ForAll("corpusCallLists") final String callList,
             @ForAll("textEdits") final List<Mutations.TextEdit> edits) throws CallParseException {
         final String text = Mutations.apply(callList, edits);

@@ -45,7 +45,7 @@ public final class Mutations {
 
     /** Jackson's default nesting limit is 1,000 levels; edits go a little past it. */
     private static final int MAX_NESTING = 1_100;
-    private static final int MAX_GROWN_CHARS = 1 << 18;
+    private static final int MAX_GROWN_CHARS = 1 << 16;
     private static final ObjectMapper DEEP_WRITER = JsonMapper.builder(JsonFactory.builder()
             .streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(Integer.MAX_VALUE).build()).build()).build();
 
@@ -263,7 +263,7 @@ public final class Mutations {
 
         /**
          * A list with many copies: of an element of a list, or of the node itself; a big item gets
-         * fewer copies, so a grown record stays within a few hundred kilobytes.
+         * fewer copies, so a grown record stays within about a hundred kilobytes.
          */
         private static JsonNode grow(final JsonNode node, final int copies) {
             final ArrayNode grown = node.isArray() ? ((ArrayNode) node).deepCopy() : NODES.arrayNode();

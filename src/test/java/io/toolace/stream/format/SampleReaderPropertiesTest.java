@@ -24,13 +24,13 @@ class SampleReaderPropertiesTest {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final SampleReader DETECTING = SampleReader.detecting();
 
-    @Property(tries = 1500)
+    @Property(tries = 800)
     void textEditedLinesReadToASampleOrAReason(@ForAll("lines") final String line,
             @ForAll("textEdits") final List<Mutations.TextEdit> edits) {
         readWithEveryReader(Mutations.apply(line, edits));
     }
 
-    @Property(tries = 1500)
+    @Property(tries = 800)
     void jsonEditedLinesReadToASampleOrAReason(@ForAll("lines") final String line,
             @ForAll("jsonEdits") final List<Mutations.JsonEdit> edits) {
         readWithEveryReader(Mutations.line(Mutations.apply(Json.parseOrNull(line), edits)));

@@ -78,7 +78,7 @@ class VerifierRobustnessPropertiesTest {
      * properties, bad bounds: the schema of an argument a call passes is replaced, so the call is
      * checked against it, then the tool's whole schema is edited.
      */
-    @Property(tries = 1000)
+    @Property(tries = 800)
     void editedSchemasGetAVerdict(@ForAll("withCalls") final ToolSample sample, @ForAll final int pick,
             @ForAll("schemaValues") final JsonNode argumentSchema, @ForAll("schemaEdits") final List<Mutations.JsonEdit> edits) {
         final FunctionCall call = pickCall(sample.messages(), pick);
@@ -138,7 +138,7 @@ class VerifierRobustnessPropertiesTest {
     }
 
     /** Arguments of the wrong type, huge, deep, infinite, with odd characters, missing or extra. */
-    @Property(tries = 1000)
+    @Property(tries = 800)
     void editedArgumentsGetAVerdict(@ForAll("withCalls") final ToolSample sample, @ForAll final int pick,
             @ForAll("argumentEdits") final List<Mutations.JsonEdit> edits) {
         final List<Message> messages = new ArrayList<>(sample.messages());
