@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SimulatedPipelineTest {
 
-    private static final int DIALOGS = 24;
+    private static final int DIALOGS = 12;
 
     @TempDir
     Path dataDir;
