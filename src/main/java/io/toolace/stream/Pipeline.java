@@ -11,6 +11,7 @@ import io.toolace.stream.evolution.PoolStage;
 import io.toolace.stream.evolution.SpeciationStage;
 import io.toolace.stream.evolution.VerifierApiCheck;
 import io.toolace.stream.kafka.EmbeddedKafka;
+import io.toolace.stream.kafka.GroupInstance;
 import io.toolace.stream.kafka.KafkaClientConfig;
 import io.toolace.stream.kafka.PipelineConfig;
 import io.toolace.stream.kafka.Stage;
@@ -147,8 +148,13 @@ public final class Pipeline implements AutoCloseable {
         if (selected.contains("speciation")) {
             seedIfEmpty(timeout);
         }
+        if (selected.isEmpty()) {
+            return;
+        }
+        final GroupInstance instance = GroupInstance.acquire(config.dataDir());
+        resources.add(instance);
         for (final Stage stage : stages(selected)) {
-            final StageRunner runner = new StageRunner(stage, config, bootstrapServers, topics.dlq);
+            final StageRunner runner = new StageRunner(stage, config, bootstrapServers, topics.dlq, instance);
             runners.put(stage.name(), runner);
             resources.add(runner);
         }
@@ -159,7 +165,7 @@ public final class Pipeline implements AutoCloseable {
         }
         if (selected.contains("gateway")) {
             gateway = new LlmGateway(topics, backend, config.gatewayConcurrency(), config.llmCacheEntries(),
-                    config.prices(), config.clientProperties(), bootstrapServers);
+                    config.prices(), config.clientProperties(), bootstrapServers, instance);
             resources.add(gateway);
             gateway.start();
         }
