@@ -12,6 +12,7 @@ import io.toolace.stream.evolution.SpeciationStage;
 import io.toolace.stream.evolution.VerifierApiCheck;
 import io.toolace.stream.kafka.EmbeddedKafka;
 import io.toolace.stream.kafka.GroupInstance;
+import io.toolace.stream.kafka.HangingTransactions;
 import io.toolace.stream.kafka.KafkaClientConfig;
 import io.toolace.stream.kafka.PipelineConfig;
 import io.toolace.stream.kafka.Stage;
@@ -125,6 +126,8 @@ public final class Pipeline implements AutoCloseable {
             broker = EmbeddedKafka.start(config.dataDir());
             resources.add(broker);
             bootstrapServers = broker.bootstrapServers();
+            // A kill of this process leaves the single node to recover uncleanly, which can strand transactions.
+            resources.add(HangingTransactions.watch(clientConfig()));
         } else {
             bootstrapServers = config.bootstrapServers();
         }
