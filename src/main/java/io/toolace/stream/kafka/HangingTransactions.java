@@ -29,9 +29,11 @@ import org.slf4j.LoggerFactory;
  * without a marker while its coordinator has moved on (the transactional id is empty or completed), so
  * no marker will ever come: {@code read_committed} readers stop at it for good, and a Streams task
  * whose offsets it holds never gets past fetching them (UNSTABLE_OFFSET_COMMIT). Why it happens here:
- * the single node restarts uncleanly after a kill (SIGKILL, OOM) of the process that hosts it, and
- * that recovery can drop the tail of a transaction's state or markers, leaving such transactions
- * behind (Kafka documents the same symptom and this remedy for unclean leader election).
+ * after a kill (SIGKILL, OOM) of the process that hosts it, the single node restarts uncleanly, first
+ * leads its partitions under the leader epoch it had, then is re-elected under new ones; a transaction
+ * the coordinator aborts in that window (the restarted producer fences its predecessor's) can end with
+ * the coordinator holding it aborted and a partition without its marker. Kafka documents the same
+ * symptom, and this remedy, for unclean leader election.
  *
  * <p>An open transaction is aborted only when its coordinator holds its producer as empty or completed at
  * the same or a later epoch: a coordinator completes a transaction only after every marker is written,
@@ -43,8 +45,8 @@ import org.slf4j.LoggerFactory;
 public final class HangingTransactions implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HangingTransactions.class);
-    private static final Duration EVERY = Duration.ofSeconds(5);
-    static final Duration CONFIRM = Duration.ofSeconds(30);
+    private static final Duration EVERY = Duration.ofSeconds(3);
+    private static final Duration CONFIRM = Duration.ofSeconds(10);
     private static final Set<TransactionState> AT_REST =
             Set.of(TransactionState.EMPTY, TransactionState.COMPLETE_COMMIT, TransactionState.COMPLETE_ABORT);
 
@@ -83,8 +85,8 @@ public final class HangingTransactions implements AutoCloseable {
         }
     }
 
-    /** One look over every partition; returns the partitions whose hanging transaction it aborted. */
-    List<TopicPartition> abortHanging() throws ExecutionException, InterruptedException {
+    /** One look over every partition; aborts the transactions that have looked hanging long enough. */
+    private void abortHanging() throws ExecutionException, InterruptedException {
         final Set<String> topics = admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get();
         final List<TopicPartition> partitions = new ArrayList<>();
         admin.describeTopics(topics).allTopicNames().get().forEach((topic, description) ->
@@ -100,7 +102,6 @@ public final class HangingTransactions implements AutoCloseable {
         final long now = System.nanoTime();
         suspects.keySet().retainAll(hanging);
         hanging.forEach(hang -> suspects.putIfAbsent(hang, now));
-        final List<TopicPartition> aborted = new ArrayList<>();
         for (final Hang hang : hanging) {
             if (now - suspects.get(hang) < CONFIRM.toNanos()) {
                 continue;
@@ -114,9 +115,7 @@ public final class HangingTransactions implements AutoCloseable {
                     + " holds {} at epoch {}", hang.partition(), producer.producerId(), producer.producerEpoch(),
                     producer.currentTransactionStartOffset().getAsLong(), coordinator.state(),
                     coordinator.producerEpoch());
-            aborted.add(hang.partition());
         }
-        return aborted;
     }
 
     private static boolean hanging(final ProducerState producer, final TransactionDescription coordinator) {

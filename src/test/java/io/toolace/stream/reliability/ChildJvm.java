@@ -37,6 +37,9 @@ final class ChildJvm implements AutoCloseable {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 // One node, all stages and a broker: the run command's working set, with room for restores.
                 "-Xmx1g", "-XX:+UseParallelGC",
+                // The command's own logging (test-classes come first on the class path and hold a test config):
+                // among others it keeps logging while a SIGTERM closes the broker.
+                "-Dlog4j2.configurationFile=log4j2.xml",
                 "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         command.addAll(args);
         try {

@@ -15,23 +15,23 @@ import java.util.Random;
 /**
  * Crashes {@code run} over and over on one data directory: starts it in a child JVM, SIGKILLs it at a
  * random moment, starts it again on the same directory, and after the last kill lets a run finish.
- * The first run goes on until a first verified sample is exported (the API pool is grown and dialogs
- * flow), so that the kills after it land while dialogs are in flight rather than while the pool grows.
- * Of the later kills a share land during start-up (broker log recovery, topic creation, state
- * restore, group joins), the others while the stages work, anywhere up to {@code maxUptime} after
- * the command reported it runs.
+ * About half the kills land during start-up (broker log recovery, topic creation, state restore,
+ * group joins); the others once the run exports samples again (dialogs then are at every step, from
+ * planner to export), anywhere up to {@code maxUptime} later. The first run is killed so: it first
+ * grows the API pool.
  */
 final class CrashHarness {
 
     /** The line {@code run} prints once its stages run. */
     static final String RUNNING = "toolace-stream running stages";
     private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
-    /** How long the first run may take to export its first verified sample. */
-    private static final Duration FIRST_SAMPLE_TIMEOUT = Duration.ofMinutes(5);
-    private static final String HANG_ABORTED = "aborted a hanging transaction";
+    /** How long a run may take to export a sample: the first grows the API pool before it plans. */
+    private static final Duration EXPORT_TIMEOUT = Duration.ofMinutes(5);
+    /** What the embedded broker's process logs for each hanging transaction it aborts. */
+    static final String HANG_ABORTED = "aborted a hanging transaction";
     /** Share of the kills aimed at start-up, and how long after launch they may come. */
-    private static final double START_UP_SHARE = 0.3;
-    private static final Duration START_UP = Duration.ofSeconds(6);
+    private static final double START_UP_SHARE = 0.5;
+    private static final Duration START_UP = Duration.ofSeconds(12);
 
     /**
      * What the kills hit.
@@ -67,16 +67,15 @@ final class CrashHarness {
         final List<Long> toRunning = new ArrayList<>();
         for (int kill = 0; kill < count; kill++) {
             final long launched = System.nanoTime();
+            final long before = lines(export);
             try (ChildJvm child = launch()) {
-                if (kill == 0) {
-                    awaitFirstSample(child);
-                    Thread.sleep(randomMillis(maxUptime));
-                } else if (random.nextDouble() < START_UP_SHARE) {
+                if (kill > 0 && random.nextDouble() < START_UP_SHARE) {
                     Thread.sleep(randomMillis(START_UP));
                 } else {
                     final Optional<String> running = child.awaitLine(RUNNING, START_TIMEOUT);
                     assertThat(running).as("run %d started\n%s", launches, child.tail()).isPresent();
                     toRunning.add((System.nanoTime() - launched) / 1_000_000_000);
+                    awaitExportBeyond(child, export, before);
                     Thread.sleep(randomMillis(maxUptime));
                 }
                 assertThat(child.alive()).as("run %d still running when killed\n%s", launches, child.tail()).isTrue();
@@ -88,12 +87,17 @@ final class CrashHarness {
         return new Kills(count, inStartUp, exported, toRunning);
     }
 
-    private void awaitFirstSample(final ChildJvm child) throws InterruptedException {
-        final long deadline = System.nanoTime() + FIRST_SAMPLE_TIMEOUT.toNanos();
-        while (lines(export) == 0) {
-            assertThat(child.alive()).as("first run alive\n%s", child.tail()).isTrue();
-            assertThat(System.nanoTime()).as("first sample exported within %s\n%s", FIRST_SAMPLE_TIMEOUT,
-                    child.tail()).isLessThan(deadline);
+    /**
+     * Waits until {@code run} has exported more than {@code lines} verified samples to {@code export}:
+     * samples flow from planner to export, so a kill now lands with dialogs at every step.
+     */
+    static void awaitExportBeyond(final ChildJvm run, final Path export, final long lines)
+            throws InterruptedException {
+        final long deadline = System.nanoTime() + EXPORT_TIMEOUT.toNanos();
+        while (lines(export) <= lines) {
+            assertThat(run.alive()).as("run alive and exporting beyond line %d\n%s", lines, run.tail()).isTrue();
+            assertThat(System.nanoTime()).as("export beyond line %d within %s\n%s", lines, EXPORT_TIMEOUT,
+                    run.tail()).isLessThan(deadline);
             Thread.sleep(100);
         }
     }
