@@ -11,6 +11,8 @@ import io.toolace.stream.evolution.PoolStage;
 import io.toolace.stream.evolution.SpeciationStage;
 import io.toolace.stream.evolution.VerifierApiCheck;
 import io.toolace.stream.kafka.EmbeddedKafka;
+import io.toolace.stream.kafka.GroupInstance;
+import io.toolace.stream.kafka.HangingTransactions;
 import io.toolace.stream.kafka.KafkaClientConfig;
 import io.toolace.stream.kafka.PipelineConfig;
 import io.toolace.stream.kafka.Stage;
@@ -124,6 +126,8 @@ public final class Pipeline implements AutoCloseable {
             broker = EmbeddedKafka.builder(config.dataDir()).clientSecurity(config.clientProperties()).start();
             resources.add(broker);
             bootstrapServers = broker.bootstrapServers();
+            // A kill of this process leaves the single node to recover uncleanly, which can strand transactions.
+            resources.add(HangingTransactions.watch(clientConfig()));
         } else {
             bootstrapServers = config.bootstrapServers();
         }
@@ -147,8 +151,13 @@ public final class Pipeline implements AutoCloseable {
         if (selected.contains("speciation")) {
             seedIfEmpty(timeout);
         }
+        if (selected.isEmpty()) {
+            return;
+        }
+        final GroupInstance instance = GroupInstance.acquire(config.dataDir());
+        resources.add(instance);
         for (final Stage stage : stages(selected)) {
-            final StageRunner runner = new StageRunner(stage, config, bootstrapServers, topics.dlq);
+            final StageRunner runner = new StageRunner(stage, config, bootstrapServers, topics.dlq, instance);
             runners.put(stage.name(), runner);
             resources.add(runner);
         }
@@ -159,7 +168,7 @@ public final class Pipeline implements AutoCloseable {
         }
         if (selected.contains("gateway")) {
             gateway = new LlmGateway(topics, backend, config.gatewayConcurrency(), config.llmCacheEntries(),
-                    config.prices(), config.clientProperties(), bootstrapServers);
+                    config.prices(), config.clientProperties(), bootstrapServers, instance);
             resources.add(gateway);
             gateway.start();
         }

@@ -35,6 +35,8 @@ import picocli.CommandLine.Option;
         description = "Run the pipeline: embedded broker and procedural backend unless configured otherwise.")
 public final class RunCommand implements Callable<Integer> {
 
+    private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(2);
+
     @Spec
     CommandSpec spec;
 
@@ -183,8 +185,6 @@ public final class RunCommand implements Callable<Integer> {
                         sample -> ToolSamples.toLine(sample, SampleFormat.TOOLACE, thinking));
                 CommittedKeys pool = new CommittedKeys(pipeline.clientConfig(), pipeline.topics().pool.name());
                 CommittedKeys outcomes = new CommittedKeys(pipeline.clientConfig(), pipeline.topics().outcomes.name(),
-                        false);
-                CommittedKeys verified = new CommittedKeys(pipeline.clientConfig(), pipeline.topics().verified.name(),
                         false)) {
             if (exporter != null) {
                 exporter.start();
@@ -195,18 +195,26 @@ public final class RunCommand implements Callable<Integer> {
             final boolean untilPlanEnds = target == 0 && planLimit > 0;
             if (untilPlanEnds) {
                 outcomes.start();
-                verified.start();
             }
             final Progress progress = new Progress(exporter, pool);
             while (!stop.await(progressEvery)) {
                 console.println(progress.line());
-                if (pipeline.failure() != null) {
-                    console.println("stopping: " + DeadLetters.describe(pipeline.failure()));
+                final Throwable failure = pipeline.failure() != null ? pipeline.failure()
+                        : exporter != null ? exporter.failure() : null;
+                if (failure != null) {
+                    console.println("stopping: " + DeadLetters.describe(failure));
                     return 1;
                 }
-                if (target > 0 && exporter.written() >= target || poolTarget > 0 && pool.size() >= poolTarget
-                        || untilPlanEnds && outcomes.records() >= planLimit
-                                && (exporter == null || exporter.written() >= verified.records())) {
+                if (target > 0 && exporter.written() >= target || poolTarget > 0 && pool.size() >= poolTarget) {
+                    break;
+                }
+                if (untilPlanEnds && outcomes.records() >= planLimit) {
+                    // Each verified sample is committed with its dialog's outcome: with every outcome read, the
+                    // file is complete once it reaches the topic's end as it is now (a follower of the topic may
+                    // still be behind it).
+                    if (exporter != null) {
+                        exporter.drain(DRAIN_TIMEOUT);
+                    }
                     break;
                 }
             }

@@ -13,10 +13,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -34,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * Appends a sample topic to a JSONL file exactly once across restarts. After each batch the file is
  * forced to disk and a checkpoint beside it records the file length and the next offset per
  * partition; on start the file is cut back to the checkpointed length and reading resumes at the
- * checkpointed offsets, so a crash between the two writes neither loses nor repeats a line.
+ * checkpointed offsets, so a crash between the two writes neither loses nor repeats a line. A file
+ * shorter than its checkpoint (replaced or cut by hand) is written again from the topic's start.
  * It reads with {@code read_committed}: only samples of committed transactions are exported.
  */
 public final class SampleExporter implements AutoCloseable {
@@ -50,7 +58,11 @@ public final class SampleExporter implements AutoCloseable {
     private final AtomicLong written = new AtomicLong();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final Thread thread;
+    /** Callers of {@link #drain} waiting for the file to reach the topic's end as it was when they called. */
+    private final Queue<CompletableFuture<Void>> drains = new ConcurrentLinkedQueue<>();
     private volatile boolean running = true;
+    /** Set before the pending drains are failed, so that a drain arriving later fails at once. */
+    private volatile boolean exited;
     private FileChannel file;
     private Map<TopicPartition, Long> positions = new HashMap<>();
 
@@ -90,12 +102,38 @@ public final class SampleExporter implements AutoCloseable {
         return failure.get();
     }
 
+    /**
+     * Waits until every sample committed to the topic before this call is in the file (and its
+     * checkpoint), however far behind the export is.
+     *
+     * @throws IllegalStateException when the export stopped with a failure first
+     * @throws TimeoutException when {@code timeout} passes first
+     */
+    public void drain(final Duration timeout) throws InterruptedException, TimeoutException {
+        final CompletableFuture<Void> drained = new CompletableFuture<>();
+        drains.add(drained);
+        if (exited) {
+            drained.completeExceptionally(new IllegalStateException("export to " + out + " is not running",
+                    failure.get()));
+        }
+        try {
+            drained.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (final ExecutionException e) {
+            throw new IllegalStateException("export to " + out + " stopped: " + e.getCause().getMessage(),
+                    e.getCause());
+        }
+    }
+
     private void restore() throws IOException {
         final List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                 .map(p -> new TopicPartition(topic, p.partition())).collect(Collectors.toList());
         consumer.assign(partitions);
-        if (Files.exists(checkpoint)) {
-            final JsonNode saved = JSON.readTree(checkpoint.toFile());
+        final JsonNode saved = Files.exists(checkpoint) ? JSON.readTree(checkpoint.toFile()) : null;
+        if (saved != null && file.size() < saved.get("bytes").asLong()) {
+            LOG.warn("{} is shorter than its checkpoint says ({} < {} bytes): writing it again from the start of {}",
+                    out, file.size(), saved.get("bytes").asLong(), topic);
+        }
+        if (saved != null && file.size() >= saved.get("bytes").asLong()) {
             file.truncate(saved.get("bytes").asLong());
             written.set(saved.get("lines").asLong());
             saved.get("offsets").fields().forEachRemaining(e -> positions.put(
@@ -116,26 +154,23 @@ public final class SampleExporter implements AutoCloseable {
     }
 
     private void run() {
+        final List<CompletableFuture<Void>> draining = new ArrayList<>();
+        Map<TopicPartition, Long> drainTo = null;
         try {
             while (running) {
                 final ConsumerRecords<String, Sample> records = consumer.poll(Duration.ofMillis(100));
-                if (records.isEmpty()) {
-                    continue;
+                write(records);
+                if (drainTo == null && (!drains.isEmpty() || !draining.isEmpty())) {
+                    for (CompletableFuture<Void> drain = drains.poll(); drain != null; drain = drains.poll()) {
+                        draining.add(drain);
+                    }
+                    drainTo = ends();
                 }
-                final StringBuilder lines = new StringBuilder();
-                long count = 0;
-                for (final ConsumerRecord<String, Sample> record : records) {
-                    lines.append(format.apply(record.value())).append('\n');
-                    count++;
-                    positions.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
+                if (drainTo != null && reached(drainTo)) {
+                    draining.forEach(drain -> drain.complete(null));
+                    draining.clear();
+                    drainTo = null;
                 }
-                final ByteBuffer bytes = ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8));
-                while (bytes.hasRemaining()) {
-                    file.write(bytes);
-                }
-                file.force(false);
-                written.addAndGet(count);
-                saveCheckpoint();
             }
         } catch (final IOException e) {
             failure.set(e);
@@ -145,7 +180,48 @@ public final class SampleExporter implements AutoCloseable {
             LOG.error("export to {} stopped: {}", out, DeadLetters.describe(e), e);
         } finally {
             consumer.close();
+            exited = true;
+            final IllegalStateException stopped = new IllegalStateException("export to " + out + " stopped",
+                    failure.get());
+            draining.forEach(drain -> drain.completeExceptionally(stopped));
+            drains.forEach(drain -> drain.completeExceptionally(stopped));
         }
+    }
+
+    /**
+     * The topic's end now (a read_committed consumer's end offsets are the last stable offsets), or null
+     * while the broker cannot say: the next round asks again.
+     */
+    private Map<TopicPartition, Long> ends() {
+        try {
+            return consumer.endOffsets(consumer.assignment(), Duration.ofSeconds(5));
+        } catch (final org.apache.kafka.common.errors.TimeoutException brokerAway) {
+            return null;
+        }
+    }
+
+    private boolean reached(final Map<TopicPartition, Long> ends) {
+        return ends.entrySet().stream().allMatch(end -> consumer.position(end.getKey()) >= end.getValue());
+    }
+
+    private void write(final ConsumerRecords<String, Sample> records) throws IOException {
+        if (records.isEmpty()) {
+            return;
+        }
+        final StringBuilder lines = new StringBuilder();
+        long count = 0;
+        for (final ConsumerRecord<String, Sample> record : records) {
+            lines.append(format.apply(record.value())).append('\n');
+            count++;
+            positions.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
+        }
+        final ByteBuffer bytes = ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8));
+        while (bytes.hasRemaining()) {
+            file.write(bytes);
+        }
+        file.force(false);
+        written.addAndGet(count);
+        saveCheckpoint();
     }
 
     private void saveCheckpoint() throws IOException {

@@ -41,10 +41,10 @@ public final class StageRunner implements AutoCloseable {
     private final List<Gauge> storeSizes = new ArrayList<>();
 
     public StageRunner(final Stage stage, final PipelineConfig config, final String bootstrapServers,
-            final String dlqTopic) {
+            final String dlqTopic, final GroupInstance instance) {
         this.stage = stage;
         final Topology topology = stage.buildTopology();
-        this.streams = new KafkaStreams(topology, properties(stage, config, bootstrapServers, dlqTopic));
+        this.streams = new KafkaStreams(topology, properties(stage, config, bootstrapServers, dlqTopic, instance));
         for (final String store : storeNames(topology)) {
             storeSizes.add(Gauge.builder("toolace.store.entries", this, runner -> runner.entries(store))
                     .description("approximate entries of a stage's state store; NaN while it is not queryable")
@@ -84,7 +84,7 @@ public final class StageRunner implements AutoCloseable {
 
     /** Streams settings of a stage; public so tests and the bench build the same configuration. */
     public static Properties properties(final Stage stage, final PipelineConfig config, final String bootstrapServers,
-            final String dlqTopic) {
+            final String dlqTopic, final GroupInstance instance) {
         final Properties props = new Properties();
         props.putAll(config.clientProperties());
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.topicPrefix() + stage.name());
@@ -100,6 +100,10 @@ public final class StageRunner implements AutoCloseable {
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.class);
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        // Static membership: restarted after a crash, the stage takes its tasks back at once (Streams adds
+        // the thread index to the id).
+        props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
+                instance.id(config.topicPrefix() + stage.name()));
         props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
         props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         return props;

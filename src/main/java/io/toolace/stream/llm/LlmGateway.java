@@ -3,6 +3,7 @@ package io.toolace.stream.llm;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
 import io.toolace.stream.kafka.DeadLetters;
+import io.toolace.stream.kafka.GroupInstance;
 import io.toolace.stream.kafka.KafkaClientConfig;
 import io.toolace.stream.kafka.PoisonRecordException;
 import io.toolace.stream.kafka.TopicScan;
@@ -114,7 +115,8 @@ public final class LlmGateway implements AutoCloseable {
      * @param prices what each model's tokens cost
      */
     public LlmGateway(final Topics topics, final LlmBackend backend, final int concurrency, final int cacheEntries,
-            final PriceTable prices, final Map<String, String> clientProperties, final String bootstrapServers) {
+            final PriceTable prices, final Map<String, String> clientProperties, final String bootstrapServers,
+            final GroupInstance instance) {
         this.topics = topics;
         this.replyTopics = Set.of(topics.speciationReplies.name(), topics.evolutionReplies.name(),
                 topics.dialogReplies.name(), topics.verifyReplies.name());
@@ -128,7 +130,8 @@ public final class LlmGateway implements AutoCloseable {
         this.cache = new LlmCache(cacheEntries);
         this.accounting = new LlmAccounting(prices);
         this.client = KafkaClientConfig.of(bootstrapServers, clientProperties);
-        this.consumer = new KafkaConsumer<>(consumerProperties(topics, clientProperties, bootstrapServers, concurrency),
+        this.consumer = new KafkaConsumer<>(consumerProperties(topics, clientProperties, bootstrapServers, concurrency,
+                instance),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.producer = new KafkaProducer<>(producerProperties(clientProperties, bootstrapServers),
                 new ByteArraySerializer(), new ByteArraySerializer());
@@ -137,11 +140,13 @@ public final class LlmGateway implements AutoCloseable {
     }
 
     private static Properties consumerProperties(final Topics topics, final Map<String, String> clientProperties,
-            final String bootstrapServers, final int concurrency) {
+            final String bootstrapServers, final int concurrency, final GroupInstance instance) {
         final Properties props = new Properties();
         props.putAll(clientProperties);
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, topics.prefix() + "gateway");
+        // Static membership: restarted after a crash, the gateway takes its partitions back at once.
+        props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instance.id(topics.prefix() + "gateway"));
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
