@@ -61,7 +61,7 @@ class PipelineIntegrationTest {
             assertThat(verified).isNotEmpty();
             // the verify stage's store of decided content reports its (estimated) size
             assertThat(Metrics.globalRegistry.find("toolace.store.entries").tags("stage", "verify", "store",
-                    "verified-ids").gauge().value()).isPositive();
+                    "verified-recently").gauge().value()).isPositive();
             // a dialog with an injected fault is never verified: one layer or the other catches it
             for (final ConsumerRecord<String, Sample> record : verified) {
                 assertThat(record.value().getFaults()).as("faults of verified %s", record.key()).isEmpty();

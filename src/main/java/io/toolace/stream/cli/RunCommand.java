@@ -118,6 +118,11 @@ public final class RunCommand implements Callable<Integer> {
                     + " counts as failed (default: ${DEFAULT-VALUE}).")
     int answerRetries;
 
+    @Option(names = "--dedup-horizon", defaultValue = "P7D",
+            description = "How long (ISO-8601, record time) verification remembers a verified sample's content to"
+                    + " reject a repeat; older memory is dropped so the store stays bounded (default: ${DEFAULT-VALUE}).")
+    Duration dedupHorizon;
+
     @Option(names = "--complexity-band", split = ",", paramLabel = "LOW,HIGH", defaultValue = "0.3,0.7",
             description = "Complexity the planner steers verified samples into: below, it asks the user agent for"
                     + " harder requests with more tools; above, simpler ones (default: ${DEFAULT-VALUE}).")
@@ -167,6 +172,7 @@ public final class RunCommand implements Callable<Integer> {
                 .assistantVotes(assistantVotes != null ? assistantVotes : "openai".equals(llm.backend) ? 3 : 1)
                 .voteRetries(voteRetries)
                 .answerRetries(answerRetries)
+                .dedupHorizon(dedupHorizon)
                 .complexityModel(complexityModel)
                 .complexityLoss(complexityLoss[0], complexityLoss[1])
                 .llmCacheEntries(llm.cacheEntries)

@@ -34,7 +34,7 @@ final class ComplexityScoring {
     private final ComplexityEvaluator evaluator;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, Sample> scoring;
-    private KeyValueStore<String, String> seen;
+    private VerifiedIds verified;
 
     ComplexityScoring(final Topics topics, final PipelineConfig config, final ComplexityEvaluator evaluator) {
         this.topics = topics;
@@ -45,7 +45,7 @@ final class ComplexityScoring {
     void init(final ProcessorContext<String, Object> context) {
         this.context = context;
         this.scoring = context.getStateStore(VerificationStage.SCORING_STORE);
-        this.seen = context.getStateStore(VerificationStage.SEEN_STORE);
+        this.verified = VerifiedIds.of(context);
     }
 
     /** Whether this content waits for its score: it is as good as verified, so the same content again is a duplicate. */
@@ -56,7 +56,7 @@ final class ComplexityScoring {
     /** Decides the sample; one that passed is first scored by the model, when the model measures complexity. */
     void decide(final Record<?, ?> cause, final Sample decided) {
         if (!config.complexityModel() || !decided.getVerdicts().stream().allMatch(Verdict::getPassed)) {
-            Decisions.decide(context, cause, seen, evaluator, decided);
+            Decisions.decide(context, cause, verified, evaluator, decided);
             return;
         }
         scoring.put(decided.getId(), decided);
@@ -76,13 +76,13 @@ final class ComplexityScoring {
         if (reply.getError() == null && reply.getResult() instanceof ComplexityResult result && result.getMeasured()) {
             Metrics.counter("toolace.verify.complexity", "source", "model").increment();
             final double score = fromLoss(result.getLoss(), config);
-            Decisions.decide(context, cause, seen, sample -> score, Sample.newBuilder(pending)
+            Decisions.decide(context, cause, verified, sample -> score, Sample.newBuilder(pending)
                     .setLineage(Samples.withAgent(pending.getLineage(), reply))
                     .build());
             return;
         }
         Metrics.counter("toolace.verify.complexity", "source", "proxy").increment();
-        Decisions.decide(context, cause, seen, evaluator, pending);
+        Decisions.decide(context, cause, verified, evaluator, pending);
     }
 
     /** The loss placed on the configured scale, clamped to [0, 1]. */

@@ -18,7 +18,6 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The end of verification: a sample goes to verified or rejected, with lineage headers and its outcome.
@@ -35,14 +34,14 @@ final class Decisions {
     private Decisions() {}
 
     static void decide(final ProcessorContext<String, Object> context, final Record<?, ?> cause,
-            final KeyValueStore<String, String> seen, final ComplexityEvaluator evaluator, final Sample decided) {
+            final VerifiedIds verified, final ComplexityEvaluator evaluator, final Sample decided) {
         final Sample sample = Sample.newBuilder(decided)
                 .setComplexity(evaluator.complexity(ToolSamples.toToolSample(decided)))
                 .build();
         final boolean passed = sample.getVerdicts().stream().allMatch(Verdict::getPassed);
         final OutcomeStatus status = passed ? OutcomeStatus.VERIFIED : OutcomeStatus.REJECTED;
         if (passed) {
-            seen.put(sample.getId(), sample.getDialogId());
+            verified.add(sample.getId(), sample.getDialogId(), cause.timestamp());
         }
         for (final String rule : Samples.failedRules(sample)) {
             Metrics.counter("toolace.verify.failures", "rule", rule).increment();

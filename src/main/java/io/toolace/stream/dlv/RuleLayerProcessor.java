@@ -29,7 +29,7 @@ final class RuleLayerProcessor implements Processor<String, Sample, String, Obje
     private final ComplexityScoring scoring;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, Sample> judging;
-    private KeyValueStore<String, String> seen;
+    private VerifiedIds verified;
 
     RuleLayerProcessor(final Topics topics, final PipelineConfig config, final RuleLayer ruleLayer,
             final ComplexityEvaluator complexity) {
@@ -44,15 +44,15 @@ final class RuleLayerProcessor implements Processor<String, Sample, String, Obje
     public void init(final ProcessorContext<String, Object> context) {
         this.context = context;
         this.judging = context.getStateStore(VerificationStage.JUDGING_STORE);
-        this.seen = context.getStateStore(VerificationStage.SEEN_STORE);
+        this.verified = VerifiedIds.of(context);
         scoring.init(context);
     }
 
     @Override
     public void process(final Record<String, Sample> record) {
         final Sample sample = record.value();
-        if (seen.get(sample.getId()) != null || judging.get(sample.getId()) != null || scoring.pending(sample.getId())) {
-            Decisions.decide(context, record, seen, complexity, Samples.withVerdicts(sample, List.of(Samples.failure(
+        if (verified.contains(sample.getId()) || judging.get(sample.getId()) != null || scoring.pending(sample.getId())) {
+            Decisions.decide(context, record, verified, complexity, Samples.withVerdicts(sample, List.of(Samples.failure(
                     "SAMPLE_DUPLICATE", Layer.PIPELINE, -1, "same content as an earlier sample"))));
             return;
         }

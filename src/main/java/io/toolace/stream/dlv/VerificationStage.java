@@ -14,8 +14,8 @@ import org.apache.kafka.streams.state.Stores;
  * DLV, Dual-Layer Verification. The rule layer (the pure-Java verifier) runs first; a sample that fails
  * it is rejected at once. A sample that passes is put to every configured model-layer judge through the
  * gateway; the verdicts fan back in and the sample is verified only when every judge passed it.
- * Identical content that was already verified or is being judged is rejected as a duplicate, so no
- * key appears twice in {@code samples.verified}. With {@link PipelineConfig#complexityModel()}, a sample
+ * Identical content that was verified within the dedup horizon ({@link VerifiedIds}) or is being judged is
+ * rejected as a duplicate, so no key appears twice in {@code samples.verified} within it. With {@link PipelineConfig#complexityModel()}, a sample
  * that passed is decided only once the gateway has measured its complexity ({@link ComplexityScoring}).
  *
  * <p>Topics: in {@code samples.candidates} (key sample content hash, value Sample) and
@@ -26,7 +26,6 @@ import org.apache.kafka.streams.state.Stores;
 public final class VerificationStage implements Stage {
 
     static final String JUDGING_STORE = "judging";
-    static final String SEEN_STORE = "verified-ids";
     static final String SCORING_STORE = "complexity-scoring";
     static final String REQUESTS_SINK = "to-llm-requests";
     static final String VERIFIED_SINK = "to-samples-verified";
@@ -67,8 +66,7 @@ public final class VerificationStage implements Stage {
                 "judge-replies");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JUDGING_STORE),
                 Serdes.String(), topics.sampleCandidates.valueSerde()), "rule-layer", "model-layer");
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SEEN_STORE),
-                Serdes.String(), Serdes.String()), "rule-layer", "model-layer");
+        topology.addStateStore(VerifiedIds.storeBuilder(config.dedupHorizon()), "rule-layer", "model-layer");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SCORING_STORE),
                 Serdes.String(), topics.sampleCandidates.valueSerde()), "rule-layer", "model-layer");
         topics.llmRequests.addSink(topology, REQUESTS_SINK, "rule-layer", "model-layer");

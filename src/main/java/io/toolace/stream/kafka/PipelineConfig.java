@@ -3,6 +3,7 @@ package io.toolace.stream.kafka;
 import io.toolace.stream.llm.PriceTable;
 import io.toolace.stream.records.DialogType;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +54,9 @@ import java.util.Objects;
  * @param prices USD per million prompt and completion tokens of each model, for the cost accounting
  * @param answerRetries times an agent turn or a judge is asked again when its reply is an error (a call that
  *     failed for good, an answer that could not be used) before its draft is rejected or the judge counted failed
+ * @param dedupHorizon how long (in record time) verification remembers a verified sample's content hash to reject
+ *     a repeat as SAMPLE_DUPLICATE; beyond it the memory is dropped, which bounds the store. {@code export --dedup}
+ *     removes repeats further apart exactly
  */
 public record PipelineConfig(
         String bootstrapServers,
@@ -84,7 +88,8 @@ public record PipelineConfig(
         double complexityLossHard,
         int llmCacheEntries,
         PriceTable prices,
-        int answerRetries) {
+        int answerRetries,
+        Duration dedupHorizon) {
 
     public static final List<String> ALL_JUDGES = List.of(
             "JUDGE_HALLUCINATION", "JUDGE_CONSISTENCY", "JUDGE_TOOL_RESPONSE", "JUDGE_REPETITIVE");
@@ -128,6 +133,9 @@ public record PipelineConfig(
         Objects.requireNonNull(prices, "prices");
         if (answerRetries < 0) {
             throw new IllegalArgumentException("answerRetries must be at least 0, got " + answerRetries);
+        }
+        if (dedupHorizon == null || dedupHorizon.toMillis() < 1) {
+            throw new IllegalArgumentException("dedupHorizon must be positive, got " + dedupHorizon);
         }
         clientProperties = ClientSettings.secretSafeCopy(clientProperties);
         dialogMix = Map.copyOf(dialogMix);
@@ -183,6 +191,7 @@ public record PipelineConfig(
         b.llmCacheEntries = llmCacheEntries;
         b.prices = prices;
         b.answerRetries = answerRetries;
+        b.dedupHorizon = dedupHorizon;
         return b;
     }
 
@@ -226,6 +235,7 @@ public record PipelineConfig(
         private int llmCacheEntries = 100_000;
         private PriceTable prices = PriceTable.NONE;
         private int answerRetries = 2;
+        private Duration dedupHorizon = Duration.ofDays(7);
 
         private Builder(final Path dataDir) {
             this.dataDir = dataDir;
@@ -266,6 +276,7 @@ public record PipelineConfig(
         public Builder llmCacheEntries(final int v) { llmCacheEntries = v; return this; }
         public Builder prices(final PriceTable v) { prices = v; return this; }
         public Builder answerRetries(final int v) { answerRetries = v; return this; }
+        public Builder dedupHorizon(final Duration v) { dedupHorizon = v; return this; }
 
         public PipelineConfig build() {
             return new PipelineConfig(bootstrapServers, registryUrl, dataDir, topicPrefix, partitions, replication,
@@ -273,7 +284,7 @@ public record PipelineConfig(
                     maxToolsPerDialog, maxSteps, maxGeneration, judges, judgeVotes, gatewayConcurrency,
                     nearDuplicateThreshold, complexityLow, complexityHigh, assistantVotes, voteRetries,
                     complexityModel, complexityLossEasy, complexityLossHard, llmCacheEntries, prices,
-                    answerRetries);
+                    answerRetries, dedupHorizon);
         }
     }
 }

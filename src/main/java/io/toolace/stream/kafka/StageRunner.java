@@ -14,14 +14,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyDescription;
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +32,8 @@ import org.slf4j.LoggerFactory;
 public final class StageRunner implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StageRunner.class);
+    private static final String STATE_METRICS = "stream-state-metrics";
+    private static final String ESTIMATE_NUM_KEYS = "estimate-num-keys";
 
     private final Stage stage;
     private final KafkaStreams streams;
@@ -47,7 +48,7 @@ public final class StageRunner implements AutoCloseable {
         this.streams = new KafkaStreams(topology, properties(stage, config, bootstrapServers, dlqTopic, instance));
         for (final String store : storeNames(topology)) {
             storeSizes.add(Gauge.builder("toolace.store.entries", this, runner -> runner.entries(store))
-                    .description("approximate entries of a stage's state store; NaN while it is not queryable")
+                    .description("approximate entries of a stage's state store; NaN while no local task holds it")
                     .tags("stage", stage.name(), "store", store).register(Metrics.globalRegistry));
         }
         streams.setUncaughtExceptionHandler(error -> {
@@ -69,17 +70,24 @@ public final class StageRunner implements AutoCloseable {
         return names;
     }
 
-    /** Entries of a key-value store of this stage's local tasks, as RocksDB estimates them. */
+    /**
+     * Entries of a state store over this stage's local tasks, as RocksDB estimates them (Streams' {@code
+     * estimate-num-keys}, summed over a window store's segments too); NaN while no task holds the store.
+     */
     private double entries(final String store) {
-        if (streams.state() != KafkaStreams.State.RUNNING) {
-            return Double.NaN;
+        double entries = 0;
+        boolean found = false;
+        for (final Metric metric : streams.metrics().values()) {
+            final MetricName name = metric.metricName();
+            if (ESTIMATE_NUM_KEYS.equals(name.name()) && STATE_METRICS.equals(name.group())
+                    && name.tags().entrySet().stream()
+                            .anyMatch(tag -> tag.getKey().endsWith("-state-id") && tag.getValue().equals(store))
+                    && metric.metricValue() instanceof Number keys) {
+                entries += keys.doubleValue();
+                found = true;
+            }
         }
-        try {
-            return streams.store(StoreQueryParameters.fromNameAndType(store, QueryableStoreTypes.keyValueStore()))
-                    .approximateNumEntries();
-        } catch (final InvalidStateStoreException e) {
-            return Double.NaN;
-        }
+        return found ? entries : Double.NaN;
     }
 
     /** Streams settings of a stage; public so tests and the bench build the same configuration. */

@@ -25,6 +25,8 @@ import io.toolace.stream.records.Sample;
 import io.toolace.stream.records.Turn;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.TestInputTopic;
@@ -187,6 +189,30 @@ class VerificationStageTest {
         // and the same content again is a duplicate
         candidates.pipeInput(clean.getId(), Sample.newBuilder(clean).setDialogId("d1-3").build());
         assertThat(rejected.readValue().getVerdicts().get(0).getRule()).isEqualTo("SAMPLE_DUPLICATE");
+    }
+
+    @Test
+    void aRepeatIsADuplicateWithinTheDedupHorizonAndVerifiedAgainOnceStreamTimeHasPassedIt() {
+        // Given a stage without judges that remembers verified content for an hour
+        driver.close();
+        open(PipelineConfig.builder(dir).judges(List.of()).dedupHorizon(Duration.ofHours(1)).build(),
+                "verification-stage-horizon-test");
+        final Instant start = Instant.parse("2026-11-25T00:00:00Z");
+        final Sample clean = sample("d1-2", "weather in Lisbon");
+        candidates.pipeInput(clean.getId(), clean, start);
+        assertThat(verified.readValue().getId()).isEqualTo(clean.getId());
+
+        // When the same content comes again half an hour later, and again once three hours have passed
+        candidates.pipeInput(clean.getId(), Sample.newBuilder(clean).setDialogId("d1-3").build(),
+                start.plus(Duration.ofMinutes(30)));
+        final Sample other = sample("d2-2", "weather in Porto");
+        candidates.pipeInput(other.getId(), other, start.plus(Duration.ofHours(3)));
+        candidates.pipeInput(clean.getId(), Sample.newBuilder(clean).setDialogId("d1-4").build(),
+                start.plus(Duration.ofHours(3)).plusSeconds(1));
+
+        // Then the first repeat is a duplicate, and the late one is verified: the store forgot it
+        assertThat(rejected.readValue().getVerdicts().get(0).getRule()).isEqualTo("SAMPLE_DUPLICATE");
+        assertThat(verified.readValuesToList()).extracting(Sample::getDialogId).containsExactly("d2-2", "d1-4");
     }
 
     @Test
