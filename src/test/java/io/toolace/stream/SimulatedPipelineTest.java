@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
 import io.toolace.stream.kafka.PipelineConfig;
+import io.toolace.stream.llm.procedural.tss.BuiltinSeeds;
 import io.toolace.stream.llm.openai.EndpointLimits;
 import io.toolace.stream.llm.openai.OpenAiBackend;
 import io.toolace.stream.llm.openai.OpenAiEndpoint;
@@ -16,6 +17,7 @@ import io.toolace.stream.records.DialogOutcome;
 import io.toolace.stream.records.LlmCall;
 import io.toolace.stream.records.OutcomeStatus;
 import io.toolace.stream.records.Sample;
+import io.toolace.stream.records.SeedDocument;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -35,6 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
 class SimulatedPipelineTest {
 
     private static final int DIALOGS = 12;
+    /** Domains whose manuals seed the pool: the simulator answers for each API, and 12 dialogs need few. */
+    private static final int SEED_DOMAINS = 3;
 
     @TempDir
     Path dataDir;
@@ -48,14 +52,29 @@ class SimulatedPipelineTest {
         final SimulatorSettings faulty = SimulatorSettings.builder().port(0).model("sim").latency(Latency.fixed(5))
                 .fault(Fault.RATE_LIMITED, 0.04).retryAfterSeconds(1).fault(Fault.SERVER_ERROR, 0.04)
                 .fault(Fault.RESET, 0.02).fault(Fault.MALFORMED, 0.02).fault(Fault.TRUNCATED, 0.02).seed(11).build();
-        final PipelineConfig config = PipelineConfig.builder(dataDir).partitions(2).planLimit(DIALOGS)
-                .maxGeneration(1).assistantVotes(3).build();
         final double retriesBefore = counted("toolace.llm.retries");
         final double rejectedAnswersBefore = counted("toolace.llm.openai.failed");
+        // Given a broker and registry of their own, the way a cluster runs, seeded with a few domains' manuals
         try (LlmSimulator simulator = LlmSimulator.start(faulty);
-                Pipeline pipeline = Pipeline.start(config, new LinkedHashSet<>(Pipeline.STAGES), Duration.ofMinutes(2),
-                        new OpenAiBackend(OpenAiEndpoint.of(simulator.baseUrl(), "sim")
-                                .withLimits(EndpointLimits.DEFAULTS)))) {
+                Pipeline cluster = Pipeline.start(PipelineConfig.builder(dataDir.resolve("cluster")).partitions(2)
+                        .build(), Set.of(), Duration.ofMinutes(1))) {
+            final List<SeedDocument> seeds = BuiltinSeeds.corpus().subList(0, SEED_DOMAINS);
+            TopicWriter.send(cluster.clientConfig(), cluster.topics().seeds,
+                    seeds.stream().collect(Collectors.toMap(SeedDocument::getId, seed -> seed)));
+            final PipelineConfig config = PipelineConfig.builder(dataDir.resolve("stages"))
+                    .bootstrapServers(cluster.bootstrapServers()).registryUrl(cluster.registryUrl()).partitions(2)
+                    .planLimit(DIALOGS).maxGeneration(1).assistantVotes(3).build();
+            try (Pipeline pipeline = Pipeline.start(config, new LinkedHashSet<>(Pipeline.STAGES),
+                    Duration.ofMinutes(2), new OpenAiBackend(OpenAiEndpoint.of(simulator.baseUrl(), "sim")
+                            .withLimits(EndpointLimits.DEFAULTS)))) {
+                verifyRun(pipeline, retriesBefore, rejectedAnswersBefore);
+            }
+        }
+    }
+
+    private static void verifyRun(final Pipeline pipeline, final double retriesBefore,
+            final double rejectedAnswersBefore) throws Exception {
+        {
             // When every planned dialog has ended
             final List<DialogOutcome> outcomes = PipelineIntegrationTest.awaitOutcomes(pipeline, DIALOGS,
                     Duration.ofMinutes(4));

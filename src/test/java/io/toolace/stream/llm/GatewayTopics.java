@@ -2,15 +2,15 @@ package io.toolace.stream.llm;
 
 import io.toolace.stream.Pipeline;
 import io.toolace.stream.TopicReader;
+import io.toolace.stream.TopicWriter;
 import io.toolace.stream.kafka.Topics;
 import io.toolace.stream.records.LlmRequest;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /** Puts requests on {@code llm.requests} the way the stages do, and waits for what the gateway writes. */
 final class GatewayTopics {
@@ -19,13 +19,9 @@ final class GatewayTopics {
 
     /** Each request keyed by its correlation id, in the given order. */
     static void send(final Pipeline pipeline, final List<LlmRequest> requests) {
-        final Topics topics = pipeline.topics();
-        try (KafkaProducer<String, LlmRequest> producer = new KafkaProducer<>(pipeline.clientConfig().clientProperties(),
-                new StringSerializer(), topics.llmRequests.valueSerde().serializer())) {
-            for (final LlmRequest request : requests) {
-                producer.send(new ProducerRecord<>(topics.llmRequests.name(), request.getCorrelationId(), request));
-            }
-        }
+        final Map<String, LlmRequest> byId = new LinkedHashMap<>();
+        requests.forEach(request -> byId.put(request.getCorrelationId(), request));
+        TopicWriter.send(pipeline.clientConfig(), pipeline.topics().llmRequests, byId);
     }
 
     /** The topic's values once it holds at least {@code count} records, in partition then offset order. */
