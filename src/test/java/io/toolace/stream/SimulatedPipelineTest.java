@@ -59,8 +59,7 @@ class SimulatedPipelineTest {
                 Pipeline cluster = Pipeline.start(PipelineConfig.builder(dataDir.resolve("cluster")).partitions(2)
                         .build(), Set.of(), Duration.ofMinutes(1))) {
             final List<SeedDocument> seeds = BuiltinSeeds.corpus().subList(0, SEED_DOMAINS);
-            TopicWriter.send(cluster.clientConfig(), cluster.topics().seeds,
-                    seeds.stream().collect(Collectors.toMap(SeedDocument::getId, seed -> seed)));
+            TopicWriter.send(cluster.clientConfig(), cluster.topics().seeds, SeedDocument::getId, seeds);
             final PipelineConfig config = PipelineConfig.builder(dataDir.resolve("stages"))
                     .bootstrapServers(cluster.bootstrapServers()).registryUrl(cluster.registryUrl()).partitions(2)
                     .planLimit(DIALOGS).maxGeneration(1).assistantVotes(3).build();

@@ -183,6 +183,7 @@ public final class RunCommand implements Callable<Integer> {
         if (noExport && target > 0) {
             throw new ParameterException(spec.commandLine(), "--target counts the samples exported: drop --no-export");
         }
+        final Progress progress;
         try (ShutdownSignal stop = new ShutdownSignal();
                 Pipeline pipeline = Pipeline.start(config, new LinkedHashSet<>(stages), Duration.ofMinutes(2),
                         backend(config));
@@ -202,7 +203,7 @@ public final class RunCommand implements Callable<Integer> {
             if (untilPlanEnds) {
                 outcomes.start();
             }
-            final Progress progress = new Progress(exporter, pool);
+            progress = new Progress(exporter, pool);
             while (!stop.await(progressEvery)) {
                 console.println(progress.line());
                 final Throwable failure = pipeline.failure() != null ? pipeline.failure()
@@ -224,11 +225,11 @@ public final class RunCommand implements Callable<Integer> {
                     break;
                 }
             }
-            console.println(progress.line());
-            printSummary(console, Metrics.globalRegistry, config, progress.verified(),
-                    (System.nanoTime() - started) / 1e9);
-            printCost(console, Metrics.globalRegistry);
         }
+        // Once the exporter is closed: it writes what it had read on closing, and the summary counts it.
+        console.println(progress.line());
+        printSummary(console, Metrics.globalRegistry, config, progress.verified(), (System.nanoTime() - started) / 1e9);
+        printCost(console, Metrics.globalRegistry);
         return 0;
     }
 

@@ -6,9 +6,7 @@ import io.toolace.stream.TopicWriter;
 import io.toolace.stream.kafka.Topics;
 import io.toolace.stream.records.LlmRequest;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -19,9 +17,7 @@ final class GatewayTopics {
 
     /** Each request keyed by its correlation id, in the given order. */
     static void send(final Pipeline pipeline, final List<LlmRequest> requests) {
-        final Map<String, LlmRequest> byId = new LinkedHashMap<>();
-        requests.forEach(request -> byId.put(request.getCorrelationId(), request));
-        TopicWriter.send(pipeline.clientConfig(), pipeline.topics().llmRequests, byId);
+        TopicWriter.send(pipeline.clientConfig(), pipeline.topics().llmRequests, LlmRequest::getCorrelationId, requests);
     }
 
     /** The topic's values once it holds at least {@code count} records, in partition then offset order. */
