@@ -18,6 +18,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
+import org.apache.kafka.streams.errors.ProductionExceptionHandler;
 import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,9 +28,15 @@ import org.slf4j.LoggerFactory;
  * error in headers (the KIP-1034 header names, plus the stage), and lets the stage go on. Bad input is
  * expected in a long-running pipeline, so a record that does not deserialize, or that a stage refuses
  * ({@link PoisonRecordException}), is logged as one line without a stack trace; any other processing
- * error is a stage's bug, and its line carries the stack trace to find it.
+ * error is a stage's bug, and its line carries the stack trace to find it. An output that does not
+ * serialize, among them one over the record size limit ({@link io.toolace.stream.kafka.registry.AvroSerde}
+ * refuses it before the send), dead-letters the input that made it and the stage goes on. An output must
+ * never reach the producer too large: under exactly-once a failed send leaves the transaction unusable, so
+ * no dead letter could be written and the stage would stop. Other send errors (authorization, a missing
+ * topic) would fail every record alike, so they stop the stage.
  */
-public final class DeadLetters implements DeserializationExceptionHandler, ProcessingExceptionHandler {
+public final class DeadLetters implements DeserializationExceptionHandler, ProcessingExceptionHandler,
+        ProductionExceptionHandler {
 
     /** Header naming the stage (application id) that gave up on the record. */
     public static final String HEADER_STAGE = "toolace.stage";
@@ -63,6 +70,14 @@ public final class DeadLetters implements DeserializationExceptionHandler, Proce
             final Record<?, ?> record, final Exception exception) {
         return ProcessingExceptionHandler.Response.resume(List.of(deadLetter(context, context.sourceRawKey(),
                 context.sourceRawValue(), exception, !(exception instanceof PoisonRecordException))));
+    }
+
+    @Override
+    @SuppressWarnings("rawtypes")
+    public ProductionExceptionHandler.Response handleSerializationError(final ErrorHandlerContext context,
+            final ProducerRecord record, final Exception exception, final SerializationExceptionOrigin origin) {
+        return ProductionExceptionHandler.Response.resume(List.of(deadLetter(context, context.sourceRawKey(),
+                context.sourceRawValue(), exception, true)));
     }
 
     private ProducerRecord<byte[], byte[]> deadLetter(final ErrorHandlerContext context, final byte[] key,
