@@ -26,10 +26,13 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- if or .Values.llm.apiKey.existingSecret .Values.llm.apiKey.value }}true{{ end -}}
 {{- end -}}
 
-{{/* client.properties of kafka.clientProperties, one key=value a line, sorted. */}}
+{{/*
+client.properties of kafka.clientProperties, one key=value a line, sorted; backslashes and line breaks escaped
+as Java reads a properties file, so a multi-line value (a PEM certificate) arrives whole.
+*/}}
 {{- define "toolace-stream.clientProperties" -}}
 {{- range $key, $value := .Values.kafka.clientProperties }}
-{{ $key }}={{ $value }}
+{{ $key }}={{ $value | toString | replace "\\" "\\\\" | replace "\n" "\\n" }}
 {{- end }}
 {{- end -}}
 

@@ -162,15 +162,20 @@ class HelmChartTest {
     void clientSettingsReachEveryProcessAsAMountedSecretFileNeverOnACommandLine() throws IOException {
         final String jaas = "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"toolace\""
                 + " password=\"s3cret-pw\";";
+        final String pem = "-----BEGIN CERTIFICATE-----\nMIIB\\x+/=\n-----END CERTIFICATE-----\n";
         final List<JsonNode> manifests = render(values("kafka:\n  clientProperties:\n"
                 + "    security.protocol: SASL_SSL\n    sasl.mechanism: SCRAM-SHA-512\n"
-                + "    sasl.jaas.config: '" + jaas + "'\n"));
+                + "    sasl.jaas.config: '" + jaas + "'\n"
+                // double-quoted YAML: \n a line break, \\ a backslash
+                + "    ssl.truststore.certificates: \"-----BEGIN CERTIFICATE-----\\nMIIB\\\\x+/=\\n"
+                + "-----END CERTIFICATE-----\\n\"\n"));
 
         final JsonNode secret = find(manifests, "Secret", "toolace-client-config");
         final String properties = secret.at("/stringData/client.properties").asText();
         final java.util.Properties loaded = new java.util.Properties();
         loaded.load(new java.io.StringReader(properties));
-        assertThat(loaded).containsEntry("security.protocol", "SASL_SSL").containsEntry("sasl.jaas.config", jaas);
+        assertThat(loaded).containsEntry("security.protocol", "SASL_SSL").containsEntry("sasl.jaas.config", jaas)
+                .containsEntry("ssl.truststore.certificates", pem).hasSize(4);
         final List<JsonNode> pods = new ArrayList<>(workloads(manifests).values());
         pods.add(find(manifests, "Job", "toolace-topics"));
         for (final JsonNode pod : pods) {
