@@ -184,11 +184,8 @@ public final class RunCommand implements Callable<Integer> {
         if (noExport && target > 0) {
             throw new ParameterException(spec.commandLine(), "--target counts the samples exported: drop --no-export");
         }
-        if (httpPort < -1 || httpPort > 65535) {
-            throw new ParameterException(spec.commandLine(), "--http-port takes 0..65535, or -1 for none");
-        }
         try (ShutdownSignal stop = new ShutdownSignal();
-                OpsServer ops = httpPort == -1 ? null : OpsServer.start(httpPort);
+                OpsServer ops = opsServer();
                 Pipeline pipeline = Pipeline.start(config, new LinkedHashSet<>(stages), Duration.ofMinutes(2),
                         backend(config));
                 SampleExporter exporter = noExport ? null : new SampleExporter(pipeline.clientConfig(),
@@ -239,6 +236,18 @@ public final class RunCommand implements Callable<Integer> {
             printCost(console, Metrics.globalRegistry);
         }
         return 0;
+    }
+
+    /** The endpoint of --http-port, or null for -1; a port taken is the operator's to change, not a crash. */
+    private OpsServer opsServer() {
+        if (httpPort < -1 || httpPort > 65535) {
+            throw new ParameterException(spec.commandLine(), "--http-port takes 0..65535, or -1 for none");
+        }
+        try {
+            return httpPort == -1 ? null : OpsServer.start(httpPort);
+        } catch (final UncheckedIOException e) {
+            throw new ParameterException(spec.commandLine(), "--http-port: " + e.getMessage());
+        }
     }
 
     /** The pool's size as a gauge while this run reads it; another run in the same JVM registers its own. */
