@@ -1,7 +1,5 @@
 package io.toolace.stream;
 
-import io.micrometer.core.instrument.Metrics;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.toolace.stream.dialog.PlannerStage;
 import io.toolace.stream.dialog.TurnStage;
 import io.toolace.stream.dlv.VerificationStage;
@@ -26,6 +24,7 @@ import io.toolace.stream.llm.LlmGateway;
 import io.toolace.stream.llm.procedural.tss.BuiltinSeeds;
 import io.toolace.stream.llm.procedural.ProceduralBackend;
 import io.toolace.stream.llm.procedural.ProceduralSettings;
+import io.toolace.stream.ops.GlobalMeters;
 import io.toolace.stream.kafka.registry.TrustedClasses;
 import io.toolace.stream.records.DialogOutcome;
 import io.toolace.stream.records.LlmReply;
@@ -81,10 +80,8 @@ public final class Pipeline implements AutoCloseable {
     }
 
     static {
-        // Counters are no-ops until the global registry has a backing registry; progress lines read them.
-        if (Metrics.globalRegistry.getRegistries().isEmpty()) {
-            Metrics.addRegistry(new SimpleMeterRegistry());
-        }
+        // Progress lines and summaries read the counters.
+        GlobalMeters.ensureBacked();
         // Avro 1.12 builds records only of classes it trusts; the request schema names nearly all of ours.
         TrustedClasses.trustNamedTypesOf(LlmRequest.getClassSchema());
         TrustedClasses.trustNamedTypesOf(DialogOutcome.getClassSchema());

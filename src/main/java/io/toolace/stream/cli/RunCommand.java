@@ -2,6 +2,7 @@ package io.toolace.stream.cli;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.toolace.stream.Pipeline;
@@ -13,6 +14,7 @@ import io.toolace.stream.kafka.PipelineConfig;
 import io.toolace.stream.kafka.SampleExporter;
 import io.toolace.stream.llm.LlmBackend;
 import io.toolace.stream.llm.PriceTable;
+import io.toolace.stream.ops.OpsServer;
 import io.toolace.stream.records.DialogType;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -139,6 +141,11 @@ public final class RunCommand implements Callable<Integer> {
                     + " linear between; calibrate per model (default: ${DEFAULT-VALUE}).")
     double[] complexityLoss;
 
+    @Option(names = "--http-port", defaultValue = "${env:TOOLACE_HTTP_PORT:-" + OpsServer.DEFAULT_PORT + "}",
+            description = "Port of /metrics (Prometheus) and /health, /health/live, /health/ready on every interface"
+                    + " (env TOOLACE_HTTP_PORT; 0: any free port, logged; -1: none; default: ${DEFAULT-VALUE}).")
+    int httpPort;
+
     @Option(names = "--progress-every", defaultValue = "PT2S",
             description = "How often to print a progress line, ISO-8601 (default: ${DEFAULT-VALUE}).")
     Duration progressEvery;
@@ -185,6 +192,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         final Progress progress;
         try (ShutdownSignal stop = new ShutdownSignal();
+                OpsServer ops = opsServer();
                 Pipeline pipeline = Pipeline.start(config, new LinkedHashSet<>(stages), Duration.ofMinutes(2),
                         backend(config));
                 SampleExporter exporter = noExport ? null : new SampleExporter(pipeline.clientConfig(),
@@ -192,7 +200,11 @@ public final class RunCommand implements Callable<Integer> {
                         sample -> ToolSamples.toLine(sample, SampleFormat.TOOLACE, thinking));
                 CommittedKeys pool = new CommittedKeys(pipeline.clientConfig(), pipeline.topics().pool.name());
                 CommittedKeys outcomes = new CommittedKeys(pipeline.clientConfig(), pipeline.topics().outcomes.name(),
-                        false)) {
+                        false);
+                AutoCloseable poolSize = poolSizeGauge(pool)) {
+            if (ops != null) {
+                ops.watch(pipeline);
+            }
             if (exporter != null) {
                 exporter.start();
             }
@@ -231,6 +243,26 @@ public final class RunCommand implements Callable<Integer> {
         printSummary(console, Metrics.globalRegistry, config, progress.verified(), (System.nanoTime() - started) / 1e9);
         printCost(console, Metrics.globalRegistry);
         return 0;
+    }
+
+    /** The endpoint of --http-port, or null for -1; a port taken is the operator's to change, not a crash. */
+    private OpsServer opsServer() {
+        if (httpPort < -1 || httpPort > 65535) {
+            throw new ParameterException(spec.commandLine(), "--http-port takes 0..65535, or -1 for none");
+        }
+        try {
+            return httpPort == -1 ? null : OpsServer.start(httpPort);
+        } catch (final UncheckedIOException e) {
+            throw new ParameterException(spec.commandLine(), "--http-port: " + e.getMessage());
+        }
+    }
+
+    /** The pool's size as a gauge while this run reads it; another run in the same JVM registers its own. */
+    private static AutoCloseable poolSizeGauge(final CommittedKeys pool) {
+        final Gauge gauge = Gauge.builder("toolace.pool.size", pool, CommittedKeys::size)
+                .description("APIs in api.pool, as this process reads it (read_committed)")
+                .register(Metrics.globalRegistry);
+        return () -> Metrics.globalRegistry.remove(gauge);
     }
 
     private LlmBackend backend(final PipelineConfig config) {

@@ -24,6 +24,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -66,6 +67,11 @@ final class Planner implements Processor<String, Object, String, DialogDraft> {
      */
     private static final int COMPLEXITY_WINDOW = 50;
     private static final double COMPLEXITY_ALPHA = 2.0 / (COMPLEXITY_WINDOW + 1);
+    /**
+     * Dialogs planned and not yet ended over this process's planner tasks: each task adds what its store
+     * holds and takes it back when it closes, so a task moving to another instance is counted there.
+     */
+    private static final AtomicLong DRAFTS_IN_FLIGHT = Metrics.gauge("toolace.planner.inflight", new AtomicLong());
     static final List<String> USER_STYLES = List.of(
             "Write as a busy professional: short and direct.",
             "Write casually, like a chat with a friend.",
@@ -105,6 +111,8 @@ final class Planner implements Processor<String, Object, String, DialogDraft> {
     private long budget;
     private long limit;
     private long poolGrewAtMs;
+    /** This task's share of {@link #DRAFTS_IN_FLIGHT}. */
+    private long inFlight;
 
     Planner(final PipelineConfig config) {
         this.config = config;
@@ -128,6 +136,7 @@ final class Planner implements Processor<String, Object, String, DialogDraft> {
         this.budget = Math.max(1, (config.maxInFlightDialogs() + partitions - 1) / partitions);
         this.limit = config.planLimit() == 0 ? Long.MAX_VALUE
                 : config.planLimit() / partitions + (partition < config.planLimit() % partitions ? 1 : 0);
+        inFlight(count(PLANNED) - count(ENDED));
         try (KeyValueIterator<String, ApiDefinition> all = pool.all()) {
             while (all.hasNext()) {
                 final KeyValue<String, ApiDefinition> entry = all.next();
@@ -158,6 +167,7 @@ final class Planner implements Processor<String, Object, String, DialogDraft> {
                 throw new PoisonRecordException(problem);
             }
             counters.put(ENDED, count(ENDED) + 1);
+            inFlight(inFlight - 1);
             final boolean verified = outcome.getStatus() == OutcomeStatus.VERIFIED;
             mix.ended(outcome.getDialogType(), verified);
             if (verified && outcome.getComplexity() >= 0) {
@@ -248,10 +258,21 @@ final class Planner implements Processor<String, Object, String, DialogDraft> {
         }
         if (room > 0) {
             counters.put(PLANNED, planned);
+            inFlight(planned - count(ENDED));
             Metrics.counter("toolace.planner.planned").increment(room);
             Metrics.counter("toolace.planner.feedback", "direction", feedback.name().toLowerCase(Locale.ROOT))
                     .increment(room);
         }
+    }
+
+    private void inFlight(final long now) {
+        DRAFTS_IN_FLIGHT.addAndGet(now - inFlight);
+        inFlight = now;
+    }
+
+    @Override
+    public void close() {
+        inFlight(0);
     }
 
     private DialogDraft compose(final long seq, final DialogType type, final long now) {
