@@ -1,0 +1,231 @@
+package io.toolace.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Metrics;
+import io.toolace.stream.cli.Main;
+import io.toolace.stream.dialog.Samples;
+import io.toolace.stream.dialog.ToolSamples;
+import io.toolace.stream.examples.VerifiedSampleConsumer;
+import io.toolace.stream.format.SampleFormat;
+import io.toolace.stream.kafka.PipelineConfig;
+import io.toolace.stream.kafka.Topics;
+import io.toolace.stream.records.Sample;
+import io.toolace.stream.replay.Replay;
+import io.toolace.stream.replay.ReplayPosition;
+import io.toolace.stream.verify.RuleConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * What reads the product of a verification run, on one small real run ({@link VerifiedRun}): a replay that
+ * re-verifies {@code samples.candidates} under stricter rules from the LLM cache alone, the export into each
+ * format read back through {@code verify}, and a downstream consumer of the registry's wire format.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DownstreamTest {
+
+    private static final Duration TIMEOUT = Duration.ofMinutes(2);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path dir;
+
+    private PipelineConfig config;
+    private List<Sample> candidates;
+    private Pipeline pipeline;
+
+    @BeforeAll
+    void verifySomeDialogs() throws InterruptedException {
+        CountingMeters.ensure();
+        config = VerifiedRun.config(dir.resolve("data"));
+        candidates = VerifiedRun.candidates(40);
+        assertThat(candidates.stream().map(Sample::getId)).doesNotHaveDuplicates();
+        pipeline = VerifiedRun.start(config, candidates, TIMEOUT);
+    }
+
+    @AfterAll
+    void stop() {
+        if (pipeline != null) {
+            pipeline.close();
+        }
+    }
+
+    @Test
+    void replayReVerifiesUnderAStricterTurnLimitWithoutANewLlmCall() throws Exception {
+        final Topics topics = pipeline.topics();
+        final Map<String, Sample> before = decisions(topics);
+        final List<Integer> verifiedTurns = before.values().stream().filter(DownstreamTest::passed)
+                .map(DownstreamTest::turns).sorted().toList();
+        // Given: a turn limit some verified samples exceed and others keep.
+        final int maxTurns = verifiedTurns.get(verifiedTurns.size() / 2) - 1;
+        assertThat(verifiedTurns).anyMatch(t -> t <= maxTurns).anyMatch(t -> t > maxTurns);
+        final int productionVerified = TopicReader.readAll(pipeline.clientConfig(), topics.verified).size();
+        final double missesBefore = Metrics.globalRegistry.counter("toolace.llm.cache", "result", "miss").count();
+
+        // When: the whole range of samples.candidates is re-verified under it.
+        final Replay.Report report = Replay.run(config, pipeline.clientConfig(), topics,
+                Pipeline.proceduralBackend(config), new Replay.Plan("stricter", "verify", "samples.candidates",
+                        new ReplayPosition.Offset(0), null, RuleConfig.DEFAULTS.withMaxTurns(maxTurns)), TIMEOUT);
+
+        // Then: every judge's answer came from the cache,
+        assertThat(report.copied()).isEqualTo(candidates.size());
+        assertThat(report.answered()).isPositive();
+        assertThat(report.newCalls()).isZero();
+        assertThat(report.cacheHits()).isEqualTo(report.answered());
+        assertThat(Metrics.globalRegistry.counter("toolace.llm.cache", "result", "miss").count()).isEqualTo(missesBefore);
+        // the samples over the limit are rejected for it, the others decided as before,
+        final Topics replay = topics.replay("stricter");
+        final Map<String, Sample> after = decisions(replay);
+        assertThat(after.keySet()).isEqualTo(before.keySet());
+        int flipped = 0;
+        for (final Sample sample : after.values()) {
+            final Sample original = before.get(sample.getId());
+            if (turns(sample) > maxTurns) {
+                assertThat(Samples.failedRules(sample)).as(sample.getId()).contains("DIALOG_TOO_LONG");
+                flipped += passed(original) ? 1 : 0;
+            } else {
+                assertThat(Samples.failedRules(sample)).as(sample.getId()).isEqualTo(Samples.failedRules(original));
+            }
+        }
+        assertThat(flipped).isPositive();
+        assertThat(report.outputs()).containsEntry(replay.verified.name(),
+                after.values().stream().filter(DownstreamTest::passed).count());
+        // and production's samples.verified is untouched.
+        assertThat(TopicReader.readAll(pipeline.clientConfig(), topics.verified)).hasSize(productionVerified);
+    }
+
+    @Test
+    void everyFormatExportedReadsBackThroughVerifyWithoutAFailure() throws IOException {
+        final int verified = TopicReader.readAll(pipeline.clientConfig(), pipeline.topics().verified).size();
+        assertThat(verified).isPositive();
+        for (final SampleFormat format : SampleFormat.values()) {
+            final Path file = dir.resolve("export-" + format.id() + ".jsonl");
+            assertThat(run("export", "--format", format.id(), "--out", file.toString()).exit).isZero();
+            assertThat(Files.readAllLines(file)).hasSize(verified);
+
+            final Path report = dir.resolve("report-" + format.id() + ".jsonl");
+            final Ran verify = run("verify", "--strict", "--format", format.id(), "--report", report.toString(),
+                    file.toString());
+            assertThat(verify.exit).as(verify.out).isZero();
+            assertThat(verify.out).contains(verified + " passed, 0 failed");
+            try (Stream<String> lines = Files.lines(report)) {
+                assertThat(lines.map(DownstreamTest::json)).hasSize(verified)
+                        .allMatch(line -> line.get("passed").asBoolean());
+            }
+        }
+    }
+
+    @Test
+    void aSeededSplitIsStableAcrossRerunsAndEveryPartVerifies() throws IOException {
+        final int verified = TopicReader.readAll(pipeline.clientConfig(), pipeline.topics().verified).size();
+        final List<List<String>> runs = new ArrayList<>();
+        for (final String attempt : List.of("a", "b")) {
+            final Path out = dir.resolve(attempt).resolve("out.jsonl");
+            final Ran export = run("export", "--format", "openai", "--dedup", "--split", "train=0.7,test=0.3",
+                    "--seed", "42", "--out", out.toString());
+            assertThat(export.exit).as(export.out).isZero();
+            assertThat(export.out).contains("0 exact duplicates dropped");
+            final List<String> train = Files.readAllLines(out.resolveSibling("out.train.jsonl"));
+            final List<String> test = Files.readAllLines(out.resolveSibling("out.test.jsonl"));
+            assertThat(train.size() + test.size()).isEqualTo(verified);
+            assertThat(train).isNotEmpty().doesNotContainAnyElementsOf(test);
+            runs.add(Stream.concat(train.stream().map(l -> "train " + l), test.stream().map(l -> "test " + l))
+                    .sorted().toList());
+            final Ran verify = run("verify", "--strict", out.resolveSibling("out.train.jsonl").toString(),
+                    out.resolveSibling("out.test.jsonl").toString());
+            assertThat(verify.exit).as(verify.out).isZero();
+        }
+        assertThat(runs.get(1)).isEqualTo(runs.get(0));
+    }
+
+    @Test
+    void aDownstreamConsumerReadsEveryVerifiedSampleThroughTheRegistry() {
+        final Set<String> expected = new HashSet<>();
+        TopicReader.readAll(pipeline.clientConfig(), pipeline.topics().verified).forEach(r -> expected.add(r.key()));
+        final Set<String> read = new HashSet<>();
+        try (VerifiedSampleConsumer consumer = new VerifiedSampleConsumer(pipeline.bootstrapServers(),
+                pipeline.registryUrl(), pipeline.topics().verified.name(), "downstream-trainer")) {
+            final long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (read.size() < expected.size() && System.nanoTime() < deadline) {
+                for (final GenericRecord sample : consumer.poll(Duration.ofMillis(500))) {
+                    assertThat(read.add(sample.get("id").toString())).isTrue();
+                    assertThat(sample.get("verdicts").toString()).doesNotContain("\"passed\": false");
+                }
+            }
+        }
+        assertThat(read).isEqualTo(expected);
+        // The group committed its place: another member of it starts after the samples already read.
+        try (VerifiedSampleConsumer again = new VerifiedSampleConsumer(pipeline.bootstrapServers(),
+                pipeline.registryUrl(), pipeline.topics().verified.name(), "downstream-trainer")) {
+            assertThat(again.poll(Duration.ofSeconds(3))).isEmpty();
+        }
+    }
+
+    private record Ran(int exit, String out) {}
+
+    /** Runs a command of the jar against this run's broker and registry. */
+    private Ran run(final String command, final String... args) {
+        final List<String> line = new ArrayList<>(List.of(command));
+        if (command.equals("export")) {
+            line.addAll(List.of("--bootstrap-servers", pipeline.bootstrapServers(), "--registry-url",
+                    pipeline.registryUrl(), "--data-dir", dir.resolve("export-data").toString(), "--partitions", "2"));
+        }
+        line.addAll(List.of(args));
+        final StringWriter out = new StringWriter();
+        final CommandLine cli = new CommandLine(new Main());
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(out));
+        final int exit = cli.execute(line.toArray(String[]::new));
+        return new Ran(exit, out.toString());
+    }
+
+    /** The decided samples of a verified and a rejected topic, by id: each decided once. */
+    private Map<String, Sample> decisions(final Topics topics) {
+        final List<ConsumerRecord<String, Sample>> records = new ArrayList<>(
+                TopicReader.readAll(pipeline.clientConfig(), topics.verified));
+        records.addAll(TopicReader.readAll(pipeline.clientConfig(), topics.rejected));
+        final Map<String, Sample> byId = new HashMap<>();
+        for (final ConsumerRecord<String, Sample> record : records) {
+            assertThat(byId.put(record.key(), record.value())).as("decided once: " + record.key()).isNull();
+        }
+        return byId;
+    }
+
+    private static boolean passed(final Sample sample) {
+        return Samples.failedRules(sample).isEmpty();
+    }
+
+    private static int turns(final Sample sample) {
+        return ToolSamples.toToolSample(sample).messages().size();
+    }
+
+    private static JsonNode json(final String line) {
+        try {
+            return JSON.readTree(line);
+        } catch (final IOException e) {
+            throw new AssertionError("not JSON: " + line, e);
+        }
+    }
+}
