@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -22,22 +23,36 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * procedural dialogs made as the dialog stage makes them, until each is decided in {@code samples.verified}
  * or {@code samples.rejected}. For the tests of what reads those topics: replay and export.
  */
-public final class VerifiedRun {
+public final class VerifiedRun implements AutoCloseable {
 
     private static final Duration START = Duration.ofMinutes(2);
 
-    private VerifiedRun() {}
+    /** The running verify stage and gateway, on the embedded broker and registry. */
+    public final Pipeline pipeline;
+    /** What was fed to {@code samples.candidates}, in order. */
+    public final List<Sample> candidates;
+
+    private VerifiedRun(final Pipeline pipeline, final List<Sample> candidates) {
+        this.pipeline = pipeline;
+        this.candidates = candidates;
+    }
 
     /** The settings of the run: two partitions, every judge, the procedural backend's default fault rate. */
     public static PipelineConfig config(final Path dataDir) {
         return PipelineConfig.builder(dataDir).partitions(2).build();
     }
 
-    /** Starts the run, feeds {@code samples} to {@code samples.candidates} and returns once all are decided. */
-    public static Pipeline start(final PipelineConfig config, final List<Sample> samples, final Duration timeout)
+    /**
+     * Starts the run, feeds it {@code n} procedural dialogs, a tenth of them with a labelled fault, and
+     * returns once all are decided. The dialogs are made while the broker starts.
+     */
+    public static VerifiedRun start(final PipelineConfig config, final int n, final Duration timeout)
             throws InterruptedException {
+        final CompletableFuture<List<Sample>> made = CompletableFuture.supplyAsync(
+                () -> ProceduralDialogs.samples(n, 0.1, 42));
         final Pipeline pipeline = Pipeline.start(config, Set.of("verify", "gateway"), START);
         try {
+            final List<Sample> samples = made.join();
             final Properties props = pipeline.clientConfig().clientProperties();
             props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
             try (KafkaProducer<String, Sample> producer = new KafkaProducer<>(props, new StringSerializer(),
@@ -47,16 +62,16 @@ public final class VerifiedRun {
                 }
             }
             awaitDecided(pipeline, samples.size(), timeout);
-            return pipeline;
+            return new VerifiedRun(pipeline, samples);
         } catch (final RuntimeException | InterruptedException | AssertionError e) {
             pipeline.close();
             throw e;
         }
     }
 
-    /** {@code n} procedural dialogs, a tenth of them with a labelled fault. */
-    public static List<Sample> candidates(final int n) {
-        return ProceduralDialogs.samples(n, 0.1, 42);
+    @Override
+    public void close() {
+        pipeline.close();
     }
 
     private static void awaitDecided(final Pipeline pipeline, final int count, final Duration timeout)
