@@ -13,21 +13,21 @@ import io.toolace.stream.format.SampleFormat;
 import io.toolace.stream.kafka.PipelineConfig;
 import io.toolace.stream.kafka.Topics;
 import io.toolace.stream.records.Sample;
-import io.toolace.stream.replay.Replay;
-import io.toolace.stream.replay.ReplayPosition;
-import io.toolace.stream.verify.RuleConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.admin.Admin;
@@ -54,15 +54,13 @@ class DownstreamTest {
     @TempDir
     static Path dir;
 
-    private PipelineConfig config;
     private VerifiedRun run;
     private Pipeline pipeline;
 
     @BeforeAll
     void verifySomeDialogs() throws InterruptedException {
         CountingMeters.ensure();
-        config = VerifiedRun.config(dir.resolve("data"));
-        run = VerifiedRun.start(config, 40, TIMEOUT);
+        run = VerifiedRun.start(VerifiedRun.config(dir.resolve("data")), 40, TIMEOUT);
         pipeline = run.pipeline;
         assertThat(run.candidates.stream().map(Sample::getId)).doesNotHaveDuplicates();
     }
@@ -86,16 +84,20 @@ class DownstreamTest {
         final int productionVerified = TopicReader.readAll(pipeline.clientConfig(), topics.verified).size();
         final double missesBefore = Metrics.globalRegistry.counter("toolace.llm.cache", "result", "miss").count();
 
-        // When: the whole range of samples.candidates is re-verified under it.
-        final Replay.Report report = Replay.run(config, pipeline.clientConfig(), topics,
-                Pipeline.proceduralBackend(config), new Replay.Plan("stricter", "verify", "samples.candidates",
-                        new ReplayPosition.Offset(0), null, RuleConfig.DEFAULTS.withMaxTurns(maxTurns)), TIMEOUT);
+        // When: the range of samples.candidates from a day ago to an hour ahead (all of it) is re-verified under it.
+        final Ran replayed = run("replay", "--topic", "samples.candidates", "--from", "P1D", "--to",
+                Instant.now().plus(Duration.ofHours(1)).toString(), "--into", "verify", "--name", "stricter",
+                "--max-turns", Integer.toString(maxTurns));
 
         // Then: every judge's answer came from the cache,
-        assertThat(report.copied()).isEqualTo(run.candidates.size());
-        assertThat(report.answered()).isPositive();
-        assertThat(report.newCalls()).isZero();
-        assertThat(report.cacheHits()).isEqualTo(report.answered());
+        assertThat(replayed.exit).as(replayed.out).isZero();
+        assertThat(replayed.out).contains("replay stricter: " + run.candidates.size() + " records of samples.candidates");
+        final Matcher llm = Pattern.compile("llm: (\\d+) requests answered, (\\d+) from the cache, (\\d+) new calls")
+                .matcher(replayed.out);
+        assertThat(llm.find()).as(replayed.out).isTrue();
+        assertThat(Long.parseLong(llm.group(1))).isPositive();
+        assertThat(llm.group(2)).isEqualTo(llm.group(1));
+        assertThat(llm.group(3)).isEqualTo("0");
         assertThat(Metrics.globalRegistry.counter("toolace.llm.cache", "result", "miss").count()).isEqualTo(missesBefore);
         // the samples over the limit are rejected for it, the others decided as before,
         final Topics replay = topics.replay("stricter");
@@ -112,8 +114,8 @@ class DownstreamTest {
             }
         }
         assertThat(flipped).isPositive();
-        assertThat(report.outputs()).containsEntry(replay.verified.name(),
-                after.values().stream().filter(DownstreamTest::passed).count());
+        assertThat(replayed.out).containsPattern(Pattern.quote(replay.verified.name()) + " +"
+                + after.values().stream().filter(DownstreamTest::passed).count() + "\\n");
         // and production's samples.verified is untouched.
         assertThat(TopicReader.readAll(pipeline.clientConfig(), topics.verified)).hasSize(productionVerified);
     }
@@ -190,7 +192,7 @@ class DownstreamTest {
     /** Runs a command of the jar against this run's broker and registry. */
     private Ran run(final String command, final String... args) {
         final List<String> line = new ArrayList<>(List.of(command));
-        if (command.equals("export")) {
+        if (command.equals("export") || command.equals("replay")) {
             line.addAll(List.of("--bootstrap-servers", pipeline.bootstrapServers(), "--registry-url",
                     pipeline.registryUrl(), "--data-dir", dir.resolve("export-data").toString(), "--partitions", "2"));
         }
