@@ -53,7 +53,7 @@ public final class ReplayCommand implements Callable<Integer> {
     String to;
 
     @Option(names = "--into", required = true,
-            description = "The stage to re-feed: speciation, evolution, pool, planner, dialog or verify.")
+            description = "The stage to re-feed: verify, dialog, speciation or pool (evolution and planner also read api.pool).")
     String stage;
 
     @Option(names = "--name",

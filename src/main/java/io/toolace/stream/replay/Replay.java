@@ -88,9 +88,19 @@ public final class Replay {
         final Topics view = topics.replay(plan.name());
         final String source = topics.prefix() + plan.topic();
         final Set<String> inputs = sources(Pipeline.stage(plan.stage(), topics, config, plan.rules()).buildTopology());
+        // Topics Streams makes for the stage (repartition, changelog) are named after its application id.
+        inputs.removeIf(topic -> topic.startsWith(config.topicPrefix() + plan.stage() + "-"));
         if (!inputs.contains(source)) {
             throw new IllegalArgumentException("stage " + plan.stage() + " does not read " + plan.topic()
                     + "; it reads " + unprefixed(inputs, topics.prefix()));
+        }
+        inputs.remove(source);
+        inputs.removeAll(List.of(topics.speciationReplies.name(), topics.evolutionReplies.name(),
+                topics.dialogReplies.name(), topics.verifyReplies.name()));
+        if (!inputs.isEmpty()) {
+            throw new IllegalArgumentException("stage " + plan.stage() + " also reads " + unprefixed(inputs,
+                    topics.prefix()) + ", which a replay would see empty: a replay re-feeds a stage whose other"
+                    + " inputs are its LLM replies (verify, dialog, speciation, pool)");
         }
         final PipelineConfig replayConfig = config.toBuilder().topicPrefix(view.prefix()).build();
         final Stage stage = Pipeline.stage(plan.stage(), view, replayConfig, plan.rules());
