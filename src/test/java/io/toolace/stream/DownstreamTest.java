@@ -118,6 +118,11 @@ class DownstreamTest {
                 + after.values().stream().filter(DownstreamTest::passed).count() + "\\n");
         // and production's samples.verified is untouched.
         assertThat(TopicReader.readAll(pipeline.clientConfig(), topics.verified)).hasSize(productionVerified);
+        // A replay's outputs are of one range: its name is not fed twice.
+        final Ran again = run("replay", "--topic", "samples.candidates", "--from", "0", "--into", "verify", "--name",
+                "stricter");
+        assertThat(again.exit).isEqualTo(1);
+        assertThat(again.out).contains("replay 'stricter' was fed before");
     }
 
     @Test

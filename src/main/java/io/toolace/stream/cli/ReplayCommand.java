@@ -1,6 +1,7 @@
 package io.toolace.stream.cli;
 
 import io.toolace.stream.Pipeline;
+import io.toolace.stream.kafka.DeadLetters;
 import io.toolace.stream.kafka.PipelineConfig;
 import io.toolace.stream.llm.LlmBackend;
 import io.toolace.stream.replay.Replay;
@@ -110,6 +111,12 @@ public final class ReplayCommand implements Callable<Integer> {
             final Replay.Report report = Replay.run(config, pipeline.clientConfig(), pipeline.topics(), backend, plan,
                     timeout);
             print(out, plan, report);
+        } catch (final IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        } catch (final IllegalStateException e) {
+            // A replay fed before, a timeout, a stage that failed (logged with its cause where it failed).
+            spec.commandLine().getErr().println("replay: " + DeadLetters.describe(e));
+            return 1;
         }
         out.flush();
         return 0;
