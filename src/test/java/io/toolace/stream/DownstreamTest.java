@@ -170,6 +170,21 @@ class DownstreamTest {
     }
 
     @Test
+    void filtersKeepTheNamedDialogTypesOnly() throws IOException {
+        final List<Sample> verified = TopicReader.readAll(pipeline.clientConfig(), pipeline.topics().verified).stream()
+                .map(ConsumerRecord::value).toList();
+        final long single = verified.stream().filter(s -> s.getDialogType().name().equals("SINGLE")).count();
+        assertThat(single).isPositive().isLessThan(verified.size());
+        final Path out = dir.resolve("single.jsonl");
+        final Ran export = run("export", "--dialog-type", "single", "--verdict", "MODEL_HALLUCINATION=pass",
+                "--out", out.toString());
+        assertThat(export.exit).as(export.out).isZero();
+        assertThat(export.out).contains("exported " + single + " of " + verified.size() + " samples")
+                .contains((verified.size() - single) + " filtered out");
+        assertThat(Files.readAllLines(out)).hasSize((int) single);
+    }
+
+    @Test
     void aDownstreamConsumerReadsEveryVerifiedSampleThroughTheRegistry() throws Exception {
         final Set<String> expected = new HashSet<>();
         TopicReader.readAll(pipeline.clientConfig(), pipeline.topics().verified).forEach(r -> expected.add(r.key()));

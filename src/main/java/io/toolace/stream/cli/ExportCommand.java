@@ -9,6 +9,7 @@ import io.toolace.stream.format.SampleFilter;
 import io.toolace.stream.format.SampleFormat;
 import io.toolace.stream.kafka.TopicScan;
 import io.toolace.stream.kafka.Topics;
+import io.toolace.stream.records.DialogType;
 import io.toolace.stream.records.Sample;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -19,8 +20,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -91,6 +94,12 @@ public final class ExportCommand implements Callable<Integer> {
         final SampleFormat sampleFormat;
         final SampleFilter filter;
         final DatasetSplit parts;
+        for (final String type : dialogTypes) {
+            if (Arrays.stream(DialogType.values()).noneMatch(known -> known.name().equalsIgnoreCase(type.strip()))) {
+                throw new ParameterException(spec.commandLine(), "no dialog type '" + type + "'; one of "
+                        + Arrays.toString(DialogType.values()).toLowerCase(Locale.ROOT));
+            }
+        }
         try {
             sampleFormat = SampleFormat.byId(format);
             filter = SampleFilter.of(dialogTypes, domains, verdicts);
