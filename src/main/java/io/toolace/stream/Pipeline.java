@@ -30,6 +30,7 @@ import io.toolace.stream.records.DialogOutcome;
 import io.toolace.stream.records.LlmReply;
 import io.toolace.stream.records.LlmRequest;
 import io.toolace.stream.records.SeedDocument;
+import io.toolace.stream.verify.RuleConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -172,31 +173,36 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private List<Stage> stages(final Set<String> selected) {
-        final List<Stage> stages = new ArrayList<>();
         for (final String name : selected) {
             if (!STAGES.contains(name)) {
                 throw new IllegalArgumentException("no stage '" + name + "'; stages are " + STAGES);
             }
         }
-        if (selected.contains("speciation")) {
-            stages.add(new SpeciationStage(topics));
-        }
-        if (selected.contains("evolution")) {
-            stages.add(new EvolutionStage(topics, config));
-        }
-        if (selected.contains("pool")) {
-            stages.add(new PoolStage(topics, new VerifierApiCheck(), config.nearDuplicateThreshold()));
-        }
-        if (selected.contains("planner")) {
-            stages.add(new PlannerStage(topics, config));
-        }
-        if (selected.contains("dialog")) {
-            stages.add(new TurnStage(topics, config));
-        }
-        if (selected.contains("verify")) {
-            stages.add(new VerificationStage(topics, config, new VerifierRuleLayer()));
+        final List<Stage> stages = new ArrayList<>();
+        for (final String name : STAGES) {
+            if (selected.contains(name) && !name.equals("gateway")) {
+                stages.add(stage(name, topics, config, RuleConfig.DEFAULTS));
+            }
         }
         return stages;
+    }
+
+    /**
+     * The stage of that name on {@code topics}: the production topics, or a replay's view of them; the
+     * verification stage checks under {@code rules}.
+     */
+    public static Stage stage(final String name, final Topics topics, final PipelineConfig config,
+            final RuleConfig rules) {
+        return switch (name) {
+            case "speciation" -> new SpeciationStage(topics);
+            case "evolution" -> new EvolutionStage(topics, config);
+            case "pool" -> new PoolStage(topics, new VerifierApiCheck(), config.nearDuplicateThreshold());
+            case "planner" -> new PlannerStage(topics, config);
+            case "dialog" -> new TurnStage(topics, config);
+            case "verify" -> new VerificationStage(topics, config, new VerifierRuleLayer(rules));
+            default -> throw new IllegalArgumentException("no Kafka Streams stage '" + name + "'; stages are "
+                    + STAGES.subList(0, STAGES.size() - 1));
+        };
     }
 
     /**

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "toolace-stream", mixinStandardHelpOptions = true, version = "toolace-stream 0.1.0",
         description = "Synthesises and verifies function-calling training data as a Kafka Streams pipeline (after ToolACE).",
         subcommands = {RunCommand.class, BrokerCommand.class, TopicsCommand.class, SeedCommand.class,
-                PoolCommand.class, VerifyCommand.class, ExportCommand.class, BenchCommand.class,
+                PoolCommand.class, VerifyCommand.class, ExportCommand.class, ReplayCommand.class, BenchCommand.class,
                 SimulatorCommand.class})
 public final class Main {
 

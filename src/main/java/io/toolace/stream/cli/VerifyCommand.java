@@ -33,6 +33,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -76,15 +77,8 @@ public final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--strict", description = "exit with 1 when any sample fails")
     private boolean strict;
 
-    @Option(names = "--disable", split = ",", paramLabel = "RULE", converter = RuleConverter.class,
-            description = "rule ids not to check")
-    private List<Rule> disabled = new ArrayList<>();
-
-    @Option(names = "--max-turn-chars", paramLabel = "N", description = "longest allowed turn text (default: ${DEFAULT-VALUE})")
-    private int maxTurnChars = RuleConfig.DEFAULTS.maxTurnChars();
-
-    @Option(names = "--max-turns", paramLabel = "N", description = "most turns per dialog (default: ${DEFAULT-VALUE})")
-    private int maxTurns = RuleConfig.DEFAULTS.maxTurns();
+    @Mixin
+    private RuleOptions rules = new RuleOptions();
 
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "JSON-lines files; '-' reads standard input")
     private List<String> files;
@@ -113,7 +107,7 @@ public final class VerifyCommand implements Callable<Integer> {
         final PrintWriter err = spec.commandLine().getErr();
         final RuleConfig config;
         try {
-            config = RuleConfig.DEFAULTS.withDisabled(disabled).withMaxTurnChars(maxTurnChars).withMaxTurns(maxTurns);
+            config = rules.config();
         } catch (final IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -272,17 +266,6 @@ public final class VerifyCommand implements Callable<Integer> {
                 return Layer.valueOf(value.trim().toUpperCase(Locale.ROOT));
             } catch (final IllegalArgumentException e) {
                 throw new CommandLine.TypeConversionException("unknown layer '" + value + "'; expected rule or model");
-            }
-        }
-    }
-
-    static final class RuleConverter implements CommandLine.ITypeConverter<Rule> {
-        @Override
-        public Rule convert(final String value) {
-            try {
-                return Rule.valueOf(value.trim().toUpperCase(Locale.ROOT));
-            } catch (final IllegalArgumentException e) {
-                throw new CommandLine.TypeConversionException("unknown rule '" + value + "'; see verify --help for the catalogue");
             }
         }
     }

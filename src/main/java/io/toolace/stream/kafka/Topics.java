@@ -102,11 +102,24 @@ public final class Topics {
     /** Raw bytes of anything that could not be read or processed, with the error in headers. */
     public final String dlq;
 
+    /** The infix of replay topics: {@code <prefix>replay.<name>.<topic>}. */
+    public static final String REPLAY = "replay.";
+
     private final String prefix;
+    private final AvroSerdes serdes;
     private final List<Topic<?>> all = new ArrayList<>();
 
     public Topics(final String prefix, final AvroSerdes serdes) {
+        this(prefix, serdes, null);
+    }
+
+    /**
+     * @param shared the topics whose {@code llm.cache} and {@code llm.usage} this view uses instead of its own,
+     *     or null
+     */
+    private Topics(final String prefix, final AvroSerdes serdes, final Topics shared) {
         this.prefix = prefix;
+        this.serdes = serdes;
         seeds = add("api.seeds", serdes.serde(SeedDocument.class), false);
         context = add("api.context", serdes.serde(ContextNode.class), true);
         candidates = add("api.candidates", serdes.serde(ApiDefinition.class), false);
@@ -123,9 +136,23 @@ public final class Topics {
         evolutionReplies = add("llm.replies.evolution", replies, false);
         dialogReplies = add("llm.replies.dialog", replies, false);
         verifyReplies = add("llm.replies.verify", replies, false);
-        llmCache = add("llm.cache", serdes.serde(LlmCacheEntry.class), true);
-        llmUsage = add("llm.usage", serdes.serde(LlmCall.class), false);
+        llmCache = shared == null ? add("llm.cache", serdes.serde(LlmCacheEntry.class), true) : shared.llmCache;
+        llmUsage = shared == null ? add("llm.usage", serdes.serde(LlmCall.class), false) : shared.llmUsage;
         dlq = prefix + "dlq";
+    }
+
+    /**
+     * The topics a replay named {@code name} works on: every topic renamed to
+     * {@code <prefix>replay.<name>.<topic>}, so a stage built on this view reads a copied range and writes
+     * nothing a production stage reads, except the LLM cache and usage, which stay shared: a replay reads
+     * the answers paid for before and adds what it pays for. Its prefix is {@code <prefix>replay.<name>.},
+     * which also names the Streams application and the gateway's consumer group apart from production.
+     */
+    public Topics replay(final String name) {
+        if (!name.matches("[A-Za-z0-9_-]+")) {
+            throw new IllegalArgumentException("a replay name takes letters, digits, '_' and '-' only, not '" + name + "'");
+        }
+        return new Topics(prefix + REPLAY + name + ".", serdes, this);
     }
 
     private <V> Topic<V> add(final String name, final Serde<V> valueSerde, final boolean compacted) {
