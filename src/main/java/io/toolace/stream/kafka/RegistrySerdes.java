@@ -31,26 +31,37 @@ public final class RegistrySerdes implements AvroSerdes {
      * A registry at {@code url}; basic-auth credentials, a trust store and the cache size, if any, come
      * from the client settings {@link RegistryClient#fromSettings(String, Map)} reads, never from the URL;
      * the subject names and whether to register from {@value #VALUE_SUBJECT_NAME_STRATEGY} (default
-     * {@code topic}) and {@value #AUTO_REGISTER_SCHEMAS} (default true).
+     * {@code topic}) and {@value #AUTO_REGISTER_SCHEMAS} (default true), each also read under the
+     * {@code schema.registry.} prefix.
      *
      * @throws IllegalArgumentException when a setting has a value it cannot take
      */
     public static RegistrySerdes connect(final String url, final Map<String, String> clientProperties) {
-        final String strategy = clientProperties.get(VALUE_SUBJECT_NAME_STRATEGY);
+        final String strategy = setting(clientProperties, VALUE_SUBJECT_NAME_STRATEGY);
         return new RegistrySerdes(RegistryClient.fromSettings(url, clientProperties),
                 strategy == null ? SubjectNameStrategy.TOPIC : SubjectNameStrategy.named(strategy),
                 flag(clientProperties, AUTO_REGISTER_SCHEMAS, true));
     }
 
+    /** The setting under its name or, as {@code TOOLACE_SCHEMA_REGISTRY_*} variables set it, under the registry prefix. */
+    private static String setting(final Map<String, String> settings, final String key) {
+        return settings.get(settingKey(settings, key));
+    }
+
+    private static String settingKey(final Map<String, String> settings, final String key) {
+        return settings.containsKey(RegistryClient.PREFIX + key) ? RegistryClient.PREFIX + key : key;
+    }
+
     private static boolean flag(final Map<String, String> settings, final String key, final boolean otherwise) {
-        final String value = settings.get(key);
+        final String value = setting(settings, key);
         if (value == null) {
             return otherwise;
         }
         return switch (value.trim().toLowerCase(Locale.ROOT)) {
             case "true" -> true;
             case "false" -> false;
-            default -> throw new IllegalArgumentException("Setting " + key + " must be true or false, not '" + value + "'");
+            default -> throw new IllegalArgumentException("Setting " + settingKey(settings, key)
+                    + " must be true or false, not '" + value + "'");
         };
     }
 

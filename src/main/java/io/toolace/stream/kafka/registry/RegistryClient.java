@@ -126,7 +126,7 @@ public final class RegistryClient {
      * {@value #SSL_TRUSTSTORE_LOCATION} trust store with its password and type. A value may be a
      * reference to a secret, e.g. {@code ${file:/run/secrets/registry.properties:user.info}}, through
      * the {@code config.providers} of the same settings, as in a Kafka client's settings. The caches
-     * hold {@value #MAX_SCHEMAS} entries each (default 1000).
+     * hold {@value #MAX_SCHEMAS} entries each (default 1000; also read under the prefix).
      *
      * @throws IllegalArgumentException when the trust store cannot be read or a number is not one
      */
@@ -141,7 +141,8 @@ public final class RegistryClient {
         final Map<String, String> resolved = ClientSettings.resolve(own);
         final String userInfo = resolved.getOrDefault(PREFIX + BASIC_AUTH_USER_INFO, resolved.get(BASIC_AUTH_USER_INFO));
         return new RegistryClient(url, userInfo, DEFAULT_TIMEOUT, sslContext(resolved),
-                positiveInt(resolved, MAX_SCHEMAS, DEFAULT_MAX_SCHEMAS));
+                positiveInt(resolved, resolved.containsKey(PREFIX + MAX_SCHEMAS) ? PREFIX + MAX_SCHEMAS : MAX_SCHEMAS,
+                        DEFAULT_MAX_SCHEMAS));
     }
 
     private static int positiveInt(final Map<String, String> settings, final String key, final int otherwise) {

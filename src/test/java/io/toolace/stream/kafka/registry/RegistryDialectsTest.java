@@ -158,6 +158,13 @@ class RegistryDialectsTest {
         assertThatThrownBy(() -> RegistrySerdes.connect("http://127.0.0.1:1",
                 Map.of(RegistrySerdes.AUTO_REGISTER_SCHEMAS, "sometimes")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("auto.register.schemas");
+        // As TOOLACE_SCHEMA_REGISTRY_AUTO_REGISTER_SCHEMAS sets it
+        assertThatThrownBy(() -> RegistrySerdes.connect("http://127.0.0.1:1",
+                Map.of("schema.registry.auto.register.schemas", "sometimes")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("schema.registry.auto.register.schemas");
+        assertThatThrownBy(() -> RegistryClient.fromSettings("http://127.0.0.1:1",
+                Map.of("schema.registry.max.schemas.per.subject", "many")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("schema.registry.max.schemas.per.subject");
         assertThatThrownBy(() -> RegistrySerdes.connect("http://127.0.0.1:1",
                 Map.of(RegistrySerdes.VALUE_SUBJECT_NAME_STRATEGY, "io.confluent.kafka.serializers.subject.SubjectNameStrategy")))
                 .isInstanceOf(IllegalArgumentException.class)
