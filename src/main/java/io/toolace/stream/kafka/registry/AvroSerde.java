@@ -9,7 +9,6 @@ import java.util.Objects;
 import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
@@ -26,14 +25,14 @@ import org.apache.kafka.common.serialization.Serializer;
  *
  * <p>Serializing registers the class's schema under the subject the {@link SubjectNameStrategy}
  * names, once per topic; or, with auto-registration off, only looks its id up there and fails
- * naming the subject when the schema is not registered. Deserializing fetches the writer schema by id, once per id, and resolves
- * it into the class's schema, so records written with an older or newer compatible schema read
- * fine. After warm-up no record costs a registry request; encoders, decoders and buffers are
+ * naming the subject when the schema is not registered. Deserializing fetches the writer schema by
+ * id, once per id, and resolves it into the class's schema, so records written with an older or
+ * newer compatible schema read fine. After warm-up no record costs a registry request; encoders, decoders and buffers are
  * reused per thread. One instance may serve many threads, as Streams does with DSL serdes.
  *
  * <p>Bytes that are not a record of this class (wrong magic byte, unknown schema id, truncated or
- * trailing data, an incompatible writer schema, a string that is not valid UTF-8) fail with a {@link SerializationException} that
- * says which and why; Streams' deserialization exception handler can then route the record to
+ * trailing data, an incompatible writer schema, a string that is not valid UTF-8) fail with a
+ * {@link SerializationException} that says which and why; Streams' deserialization exception handler can then route the record to
  * the dead-letter topic. A null value (a tombstone) maps to null both ways.
  */
 public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Serializer<T>, Deserializer<T> {
@@ -50,7 +49,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
     private final SpecificData model;
     private final SpecificDatumWriter<T> writer;
     private final BoundedCache<String, Integer> writerIdsByTopic;
-    private final BoundedCache<Integer, DatumReader<T>> readersByWriterId;
+    private final BoundedCache<Integer, StrictUtf8Decoder.Reader<T>> readersByWriterId;
     private final ThreadLocal<Codec> codecs = ThreadLocal.withInitial(Codec::new);
 
     /** The reusable per-thread state: a growable output buffer and the last encoder and decoder. */
@@ -139,7 +138,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
                     + " expected 0x00 (not written by a schema registry serializer)", type.getSimpleName(), topic, data[0]));
         }
         final int id = ByteBuffer.wrap(data, 1, Integer.BYTES).getInt();
-        final DatumReader<T> reader = reader(topic, id);
+        final StrictUtf8Decoder.Reader<T> reader = reader(topic, id);
         final Codec codec = codecs.get();
         final T record;
         try {
@@ -150,7 +149,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
             }
         } catch (final IOException | RuntimeException e) {
             final Exception cause = e instanceof StrictUtf8Decoder.MalformedStringException malformed
-                    ? StrictUtf8Decoder.locate(malformed, registry.schemaById(id), schema, model, data, HEADER_SIZE)
+                    ? StrictUtf8Decoder.locate(malformed, reader.getSchema(), schema, model, data, HEADER_SIZE)
                     : e;
             throw new SerializationException(String.format("Cannot deserialize %s from topic %s with schema id %d"
                     + " (%d bytes): %s", type.getSimpleName(), topic, id, data.length, describe(cause)), cause);
@@ -198,8 +197,8 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
         return id;
     }
 
-    private DatumReader<T> reader(final String topic, final int id) {
-        final DatumReader<T> cached = readersByWriterId.get(id);
+    private StrictUtf8Decoder.Reader<T> reader(final String topic, final int id) {
+        final StrictUtf8Decoder.Reader<T> cached = readersByWriterId.get(id);
         if (cached != null) {
             return cached;
         }
@@ -217,7 +216,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
                     + " cannot be read as %s: %s", type.getSimpleName(), topic, id, writerSchema.getFullName(),
                     type.getName(), problems));
         }
-        final DatumReader<T> reader = new StrictUtf8Decoder.Reader<>(writerSchema, schema, model);
+        final StrictUtf8Decoder.Reader<T> reader = new StrictUtf8Decoder.Reader<>(writerSchema, schema, model);
         readersByWriterId.putIfAbsent(id, reader);
         return reader;
     }

@@ -3,7 +3,6 @@ package io.toolace.stream.kafka.registry;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 
 /**
  * A cache of at most {@code capacity} entries whose reads take no lock, for the registry's
@@ -28,17 +27,6 @@ final class BoundedCache<K, V> {
         return entries.get(key);
     }
 
-    /** The value cached for the key, or {@code load}'s, cached; a concurrent load of the same key may run twice. */
-    V computeIfAbsent(final K key, final Function<K, V> load) {
-        final V cached = entries.get(key);
-        if (cached != null) {
-            return cached;
-        }
-        final V loaded = load.apply(key);
-        final V previous = putIfAbsent(key, loaded);
-        return previous == null ? loaded : previous;
-    }
-
     /** As {@link Map#putIfAbsent}: the value already cached, or null when this one went in. */
     V putIfAbsent(final K key, final V value) {
         final V cached = entries.get(key);
@@ -51,9 +39,5 @@ final class BoundedCache<K, V> {
             keys.remove();
         }
         return entries.putIfAbsent(key, value);
-    }
-
-    int size() {
-        return entries.size();
     }
 }
