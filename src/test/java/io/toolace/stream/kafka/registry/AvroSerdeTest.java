@@ -56,6 +56,9 @@ class AvroSerdeTest {
               {"name": "source", "type": "string", "default": ""},
               {"name": "language", "type": "string", "default": "en"}]}""");
 
+    /** Four ASCII bytes that {@link #malformed} overwrites. */
+    private static final String MARK = "@@@@";
+
     @TempDir
     Path dataDir;
 
@@ -196,9 +199,6 @@ class AvroSerdeTest {
         assertThat(drafts.deserialize("dialog.drafts", drafts.serialize("dialog.drafts", withReplacementCharacter)))
                 .isEqualTo(withReplacementCharacter);
     }
-
-    /** Four ASCII bytes that {@link #malformed} overwrites. */
-    private static final String MARK = "@@@@";
 
     /** The record's bytes with {@link #MARK} replaced by a lone continuation byte and a truncated sequence. */
     private static byte[] malformed(final byte[] record) {
