@@ -74,6 +74,8 @@ class PoisonInputTest {
     private static final Duration SETTLE = Duration.ofMinutes(2);
     /** An ASCII run the invalid-UTF-8 records replace, byte for byte, with a malformed sequence. */
     private static final String UTF8_MARK = "@@@@UTF8@@@@";
+    /** What the deserializer says of a string that is not UTF-8, rather than decoding it to U+FFFD. */
+    private static final String MALFORMED = "malformed UTF-8 in string field";
     private static final byte[] MALFORMED_UTF8 = {(byte) 0xC3, 0x28, (byte) 0xA0, (byte) 0xA1, (byte) 0xE2, 0x28,
         (byte) 0xA1, (byte) 0xF0, 0x28, (byte) 0x8C, (byte) 0xBC, (byte) 0xFF};
     /** Deeper than any JSON parser of the pipeline reads (Jackson stops at 1,000). */
@@ -99,12 +101,7 @@ class PoisonInputTest {
          * a cache entry the gateway cannot use is skipped (the cache is read whole on every start, so a dead
          * letter would be written again on each).
          */
-        COUNTED,
-        /**
-         * Malformed UTF-8 in a string: Avro decodes it to U+FFFD rather than failing, so it is dead-lettered only
-         * where the deserializer is strict; it must stop no stage either way.
-         */
-        LENIENT
+        COUNTED
     }
 
     /**
@@ -153,13 +150,13 @@ class PoisonInputTest {
                 final int verifiedAfter = awaitGoodWork(stages, lateStages, catalogue, afterPoison);
 
                 System.out.printf("poison: %d records tried on %d topics, %d of them (10 MB) refused by the producer;"
-                        + " %d dead-lettered, %d rejected with a reason, %d dropped, skipped or failed and counted,"
-                        + " %d with malformed UTF-8 (%d of those dead-lettered); %d dead letters in all; after it,"
+                        + " %d dead-lettered (%d of them for malformed UTF-8), %d rejected with a reason, %d dropped,"
+                        + " skipped or failed and counted; %d dead letters in all; after it,"
                         + " %d samples verified and the good seed's APIs pooled; no stage stopped%n",
                         written.size() + refused, written.stream().map(w -> w.poison().topic()).distinct().count(),
-                        refused, fates.get("dead-lettered"), fates.get("rejected"), fates.get("counted"),
-                        fates.get("lenient"), fates.get("lenient-dead-lettered"), fates.get("dead letters"),
-                        verifiedAfter);
+                        refused, fates.get("dead-lettered"),
+                        written.stream().filter(w -> MALFORMED.equals(w.poison().expected())).count(),
+                        fates.get("rejected"), fates.get("counted"), fates.get("dead letters"), verifiedAfter);
             }
         }
     }
@@ -233,8 +230,6 @@ class PoisonInputTest {
             int deadLettered = 0;
             int rejected = 0;
             int counted = 0;
-            int lenient = 0;
-            int lenientDead = 0;
             for (final Written w : written) {
                 final Poison poison = w.poison();
                 final List<ConsumerRecord<String, byte[]>> letters = dead.stream().filter(deadLetterOf(w))
@@ -264,11 +259,6 @@ class PoisonInputTest {
                         assertThat(letters).as("dead letters of %s", poison.label()).isEmpty();
                         counted++;
                     }
-                    case LENIENT -> {
-                        letters.forEach(letter -> assertDeadLetter(letter, w));
-                        lenient++;
-                        lenientDead += letters.isEmpty() ? 0 : 1;
-                    }
                 }
             }
             final Map<String, Long> expected = written.stream().filter(w -> w.poison().fate() == Fate.COUNTED)
@@ -282,7 +272,7 @@ class PoisonInputTest {
             missing = pending;
             if (pending.isEmpty()) {
                 return Map.of("dead-lettered", deadLettered, "rejected", rejected, "counted", counted,
-                        "lenient", lenient, "lenient-dead-lettered", lenientDead, "dead letters", dead.size());
+                        "dead letters", dead.size());
             }
             Thread.sleep(1_000);
         }
@@ -478,7 +468,7 @@ class PoisonInputTest {
             if (!topic.compacted()) {
                 poison.add(dead(topic.name(), null, "null value", readers));
             }
-            poison.add(new Poison(label(), topic.name(), malformedUtf8(good), Fate.LENIENT, null, readers));
+            poison.add(dead(topic.name(), malformedUtf8(good), MALFORMED, readers));
             return poison;
         }
 
@@ -618,7 +608,8 @@ class PoisonInputTest {
             final byte[] malformed = malformedUtf8(bytes(topics.drafts, DialogDraft.newBuilder(
                     StageFixtures.draft(badUtf8, 0)).setNext(Agent.DONE).setStep(2)
                     .setTurns(List.of(userTurn("Weather in " + UTF8_MARK + "?"), assistantTurn("Sunny."))).build()));
-            poison.add(rejected(badUtf8, topics.drafts.name(), malformed, "DIALOG_INVALID_CHARS"));
+            poison.add(new Poison(badUtf8, topics.drafts.name(), malformed, Fate.DEAD_LETTERED, MALFORMED,
+                    Set.of("dialog")));
             return poison;
         }
 
@@ -650,9 +641,9 @@ class PoisonInputTest {
             poison.add(rejected(noTurns, topics.sampleCandidates.name(), bytes(topics.sampleCandidates,
                     sample(noTurns, List.of())), "DIALOG"));
             final String badUtf8 = label();
-            poison.add(rejected(badUtf8, topics.sampleCandidates.name(), malformedUtf8(bytes(topics.sampleCandidates,
+            poison.add(new Poison(badUtf8, topics.sampleCandidates.name(), malformedUtf8(bytes(topics.sampleCandidates,
                     sample(badUtf8, List.of(userTurn("Weather in " + UTF8_MARK + "?"), assistantTurn("Sunny."))))),
-                    "DIALOG_INVALID_CHARS"));
+                    Fate.DEAD_LETTERED, MALFORMED, Set.of("verify")));
             return poison;
         }
 

@@ -6,15 +6,12 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
-import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
@@ -27,14 +24,15 @@ import org.apache.kafka.common.serialization.Serializer;
  * schema's registry id as a 4-byte big-endian int, then the Avro binary encoding.
  *
  * <p>Serializing registers the class's schema under the subject the {@link SubjectNameStrategy}
- * names, once per topic. Deserializing fetches the writer schema by id, once per id, and resolves
- * it into the class's schema, so records written with an older or newer compatible schema read
- * fine. After warm-up no record costs a registry request; encoders, decoders and buffers are
+ * names, once per topic; or, with auto-registration off, only looks its id up there and fails
+ * naming the subject when the schema is not registered. Deserializing fetches the writer schema by
+ * id, once per id, and resolves it into the class's schema, so records written with an older or
+ * newer compatible schema read fine. After warm-up no record costs a registry request; encoders, decoders and buffers are
  * reused per thread. One instance may serve many threads, as Streams does with DSL serdes.
  *
  * <p>Bytes that are not a record of this class (wrong magic byte, unknown schema id, truncated or
- * trailing data, an incompatible writer schema) fail with a {@link SerializationException} that
- * says which and why; Streams' deserialization exception handler can then route the record to
+ * trailing data, an incompatible writer schema, a string that is not valid UTF-8) fail with a
+ * {@link SerializationException} that says which and why; Streams' deserialization exception handler can then route the record to
  * the dead-letter topic. A null value (a tombstone) maps to null both ways.
  */
 public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Serializer<T>, Deserializer<T> {
@@ -46,11 +44,12 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
     private final RegistryClient registry;
     private final SubjectNameStrategy strategy;
     private final boolean isKey;
+    private final boolean autoRegister;
     private final Schema schema;
     private final SpecificData model;
     private final SpecificDatumWriter<T> writer;
-    private final Map<String, Integer> writerIdsByTopic = new ConcurrentHashMap<>();
-    private final Map<Integer, DatumReader<T>> readersByWriterId = new ConcurrentHashMap<>();
+    private final BoundedCache<String, Integer> writerIdsByTopic;
+    private final BoundedCache<Integer, StrictUtf8Decoder.Reader<T>> readersByWriterId;
     private final ThreadLocal<Codec> codecs = ThreadLocal.withInitial(Codec::new);
 
     /** The reusable per-thread state: a growable output buffer and the last encoder and decoder. */
@@ -58,14 +57,28 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
         final ByteArrayOutputStream out = new ByteArrayOutputStream(512);
         BinaryEncoder encoder;
         BinaryDecoder decoder;
+        final StrictUtf8Decoder strict = new StrictUtf8Decoder();
     }
 
+    /** A serde that registers its schema where it is missing. */
     public AvroSerde(final Class<T> type, final RegistryClient registry, final SubjectNameStrategy strategy,
                      final boolean isKey) {
+        this(type, registry, strategy, isKey, true);
+    }
+
+    /**
+     * @param autoRegister whether serializing registers the schema, or only looks it up (Confluent's
+     *     {@code auto.register.schemas})
+     */
+    public AvroSerde(final Class<T> type, final RegistryClient registry, final SubjectNameStrategy strategy,
+                     final boolean isKey, final boolean autoRegister) {
         this.type = Objects.requireNonNull(type, "type");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.strategy = Objects.requireNonNull(strategy, "strategy");
         this.isKey = isKey;
+        this.autoRegister = autoRegister;
+        this.writerIdsByTopic = new BoundedCache<>(registry.cacheCapacity());
+        this.readersByWriterId = new BoundedCache<>(registry.cacheCapacity());
         this.model = SpecificData.getForClass(type);
         this.schema = model.getSchema(type);
         TrustedClasses.trustNamedTypesOf(schema);
@@ -125,18 +138,21 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
                     + " expected 0x00 (not written by a schema registry serializer)", type.getSimpleName(), topic, data[0]));
         }
         final int id = ByteBuffer.wrap(data, 1, Integer.BYTES).getInt();
-        final DatumReader<T> reader = reader(topic, id);
+        final StrictUtf8Decoder.Reader<T> reader = reader(topic, id);
         final Codec codec = codecs.get();
         final T record;
         try {
             codec.decoder = DecoderFactory.get().binaryDecoder(data, HEADER_SIZE, data.length - HEADER_SIZE, codec.decoder);
-            record = reader.read(null, codec.decoder);
+            record = reader.read(null, codec.strict.on(codec.decoder));
             if (!codec.decoder.isEnd()) {
                 throw new IOException("trailing bytes after the record");
             }
         } catch (final IOException | RuntimeException e) {
+            final Exception cause = e instanceof StrictUtf8Decoder.MalformedStringException malformed
+                    ? StrictUtf8Decoder.locate(malformed, reader.getSchema(), schema, model, data, HEADER_SIZE)
+                    : e;
             throw new SerializationException(String.format("Cannot deserialize %s from topic %s with schema id %d"
-                    + " (%d bytes): %s", type.getSimpleName(), topic, id, data.length, describe(e)), e);
+                    + " (%d bytes): %s", type.getSimpleName(), topic, id, data.length, describe(cause)), cause);
         }
         return record;
     }
@@ -166,17 +182,23 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
         final String subject = strategy.subject(topic, isKey, schema);
         final int id;
         try {
-            id = registry.register(subject, schema);
+            id = autoRegister ? registry.register(subject, schema) : registry.lookup(subject, schema);
         } catch (final RegistryException e) {
-            throw new SerializationException("Cannot register the schema of " + type.getName() + " under subject "
-                    + subject + ": " + e.getMessage(), e);
+            if (!autoRegister && e.isNotFound()) {
+                throw new SerializationException("Cannot serialize " + type.getSimpleName() + " for topic " + topic
+                        + ": its schema " + schema.getFullName() + " is not registered under subject '" + subject
+                        + "' in " + registry.url() + ", and auto.register.schemas is false: register it first ("
+                        + e.getMessage() + ")", e);
+            }
+            throw new SerializationException("Cannot " + (autoRegister ? "register" : "look up") + " the schema of "
+                    + type.getName() + " under subject " + subject + ": " + e.getMessage(), e);
         }
-        writerIdsByTopic.put(topic, id);
+        writerIdsByTopic.putIfAbsent(topic, id);
         return id;
     }
 
-    private DatumReader<T> reader(final String topic, final int id) {
-        final DatumReader<T> cached = readersByWriterId.get(id);
+    private StrictUtf8Decoder.Reader<T> reader(final String topic, final int id) {
+        final StrictUtf8Decoder.Reader<T> cached = readersByWriterId.get(id);
         if (cached != null) {
             return cached;
         }
@@ -194,12 +216,15 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
                     + " cannot be read as %s: %s", type.getSimpleName(), topic, id, writerSchema.getFullName(),
                     type.getName(), problems));
         }
-        final DatumReader<T> reader = new SpecificDatumReader<>(writerSchema, schema, model);
-        readersByWriterId.put(id, reader);
+        final StrictUtf8Decoder.Reader<T> reader = new StrictUtf8Decoder.Reader<>(writerSchema, schema, model);
+        readersByWriterId.putIfAbsent(id, reader);
         return reader;
     }
 
     private static String describe(final Exception e) {
+        if (e instanceof StrictUtf8Decoder.MalformedStringException) {
+            return e.getMessage();
+        }
         return e instanceof EOFException ? "truncated data" : e.getClass().getSimpleName() + ": " + e.getMessage();
     }
 }

@@ -11,12 +11,13 @@ final class Compatibility {
 
     /**
      * Why a reader with {@code reader} cannot read data written with {@code writer}, one problem per
-     * entry with its location in the schema; empty when it can.
+     * entry with Avro's name for it and its location in the schema, e.g. {@code
+     * READER_FIELD_MISSING_DEFAULT_VALUE language at /fields/5}; empty when it can.
      */
     static String problems(final Schema reader, final Schema writer) {
         return SchemaCompatibility.checkReaderWriterCompatibility(reader, writer).getResult().getIncompatibilities()
                 .stream()
-                .map(problem -> problem.getMessage() + " at " + problem.getLocation())
+                .map(problem -> problem.getType() + " " + problem.getMessage() + " at " + problem.getLocation())
                 .collect(Collectors.joining("; "));
     }
 }

@@ -42,6 +42,7 @@ import org.slf4j.LoggerFactory;
  * GET  /                                         {}
  * GET  /config                                   {"compatibilityLevel": "BACKWARD"}
  * GET  /subjects                                 ["topic-value", ...]
+ * POST /subjects/{subject}                       {"schema": "..."} -> {"subject", "version", "id", "schema"}
  * GET  /subjects/{subject}/versions              [1, 2]
  * GET  /subjects/{subject}/versions/{v|latest}   {"subject", "version", "id", "schema"}
  * POST /subjects/{subject}/versions              {"schema": "..."} -> {"id": 1}
@@ -180,6 +181,12 @@ public final class EmbeddedRegistry implements AutoCloseable {
         if (first.equals("subjects") && size == 1) {
             return get(method, subjects());
         }
+        if (first.equals("subjects") && size == 2) {
+            if (!method.equals("POST")) {
+                return methodNotAllowed(method);
+            }
+            return ok(lookup(path.get(1), schemaOf(exchange)));
+        }
         if (first.equals("subjects") && size == 3 && path.get(2).equals("versions")) {
             if (method.equals("POST")) {
                 return ok(JSON.createObjectNode().put("id", register(path.get(1), schemaOf(exchange))));
@@ -220,6 +227,18 @@ public final class EmbeddedRegistry implements AutoCloseable {
         final int version = versionNumber(versionText, ids.size());
         final int id = ids.get(version - 1);
         return JSON.createObjectNode().put("subject", subject).put("version", version).put("id", id)
+                .put("schema", schemasById.get(id));
+    }
+
+    /** The version of the subject that holds the schema, as producers that may not register ask for it. */
+    private synchronized ObjectNode lookup(final String subject, final Schema schema) {
+        final List<Integer> ids = versionsOf(subject);
+        final Integer id = idsBySchema.get(schema.toString());
+        final int index = id == null ? -1 : ids.indexOf(id);
+        if (index < 0) {
+            throw new RegistryException("Schema not found", 404, RegistryException.SCHEMA_NOT_FOUND);
+        }
+        return JSON.createObjectNode().put("subject", subject).put("version", index + 1).put("id", id)
                 .put("schema", schemasById.get(id));
     }
 

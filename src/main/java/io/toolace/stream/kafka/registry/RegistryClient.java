@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.apache.avro.Schema;
@@ -51,6 +50,13 @@ public final class RegistryClient {
     public static final String SSL_TRUSTSTORE_PASSWORD = PREFIX + "ssl.truststore.password";
     /** A {@link KeyStore} type ({@code PKCS12}, {@code JKS}) or {@code PEM} for a file of certificates. */
     public static final String SSL_TRUSTSTORE_TYPE = PREFIX + "ssl.truststore.type";
+    /**
+     * How many entries each of the client's caches holds (schemas by id, ids by subject and schema).
+     * Confluent's name; its client bounds per subject, this one per cache, which for a pipeline's
+     * handful of subjects is the same thing.
+     */
+    public static final String MAX_SCHEMAS = "max.schemas.per.subject";
+    static final int DEFAULT_MAX_SCHEMAS = 1000;
 
     static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
@@ -60,8 +66,9 @@ public final class RegistryClient {
     private final Optional<String> authorization;
     private final Duration timeout;
     private final HttpClient http;
-    private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
-    private final Map<SubjectSchema, Integer> idsBySubjectSchema = new ConcurrentHashMap<>();
+    private final int cacheCapacity;
+    private final BoundedCache<Integer, Schema> schemasById;
+    private final BoundedCache<SubjectSchema, Integer> idsBySubjectSchema;
 
     private record SubjectSchema(String subject, Schema schema) {}
 
@@ -71,12 +78,15 @@ public final class RegistryClient {
      * @param timeout for connecting and for each request
      */
     public RegistryClient(final String baseUrl, final String basicAuthUserInfo, final Duration timeout) {
-        this(baseUrl, basicAuthUserInfo, timeout, null);
+        this(baseUrl, basicAuthUserInfo, timeout, null, DEFAULT_MAX_SCHEMAS);
     }
 
-    /** As above, trusting the certificates of {@code sslContext} for https, or the JVM's default ones when null. */
+    /**
+     * As above, trusting the certificates of {@code sslContext} for https, or the JVM's default ones when null,
+     * and caching up to {@code cacheCapacity} answers of each kind.
+     */
     private RegistryClient(final String baseUrl, final String basicAuthUserInfo, final Duration timeout,
-            final SSLContext sslContext) {
+            final SSLContext sslContext, final int cacheCapacity) {
         Objects.requireNonNull(baseUrl, "baseUrl");
         final URI uri = URI.create(baseUrl.trim());
         if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
@@ -92,6 +102,9 @@ public final class RegistryClient {
             http.sslContext(sslContext);
         }
         this.http = http.build();
+        this.cacheCapacity = cacheCapacity;
+        this.schemasById = new BoundedCache<>(cacheCapacity);
+        this.idsBySubjectSchema = new BoundedCache<>(cacheCapacity);
     }
 
     public RegistryClient(final String baseUrl) {
@@ -112,20 +125,40 @@ public final class RegistryClient {
      * ({@code user:password}, also read under the {@value #PREFIX} prefix) and the
      * {@value #SSL_TRUSTSTORE_LOCATION} trust store with its password and type. A value may be a
      * reference to a secret, e.g. {@code ${file:/run/secrets/registry.properties:user.info}}, through
-     * the {@code config.providers} of the same settings, as in a Kafka client's settings.
+     * the {@code config.providers} of the same settings, as in a Kafka client's settings. The caches
+     * hold {@value #MAX_SCHEMAS} entries each (default 1000; also read under the prefix).
      *
-     * @throws IllegalArgumentException when the trust store cannot be read
+     * @throws IllegalArgumentException when the trust store cannot be read or a number is not one
      */
     public static RegistryClient fromSettings(final String url, final Map<String, ?> settings) {
         final Map<String, Object> own = new HashMap<>();
         settings.forEach((key, value) -> {
-            if (key.startsWith(PREFIX) || key.equals(BASIC_AUTH_USER_INFO) || key.startsWith("config.providers")) {
+            if (key.startsWith(PREFIX) || key.equals(BASIC_AUTH_USER_INFO) || key.equals(MAX_SCHEMAS)
+                    || key.startsWith("config.providers")) {
                 own.put(key, value);
             }
         });
         final Map<String, String> resolved = ClientSettings.resolve(own);
         final String userInfo = resolved.getOrDefault(PREFIX + BASIC_AUTH_USER_INFO, resolved.get(BASIC_AUTH_USER_INFO));
-        return new RegistryClient(url, userInfo, DEFAULT_TIMEOUT, sslContext(resolved));
+        return new RegistryClient(url, userInfo, DEFAULT_TIMEOUT, sslContext(resolved),
+                positiveInt(resolved, resolved.containsKey(PREFIX + MAX_SCHEMAS) ? PREFIX + MAX_SCHEMAS : MAX_SCHEMAS,
+                        DEFAULT_MAX_SCHEMAS));
+    }
+
+    private static int positiveInt(final Map<String, String> settings, final String key, final int otherwise) {
+        final String text = settings.get(key);
+        if (text == null || text.isBlank()) {
+            return otherwise;
+        }
+        try {
+            final int value = Integer.parseInt(text.trim());
+            if (value > 0) {
+                return value;
+            }
+        } catch (final NumberFormatException e) {
+            // Reported below, with the setting's name.
+        }
+        throw new IllegalArgumentException("Setting " + key + " must be a positive number, not '" + text + "'");
     }
 
     private static SSLContext sslContext(final Map<String, String> settings) {
@@ -163,6 +196,11 @@ public final class RegistryClient {
         return baseUrl;
     }
 
+    /** How many entries each cache of this client holds; the serdes bound theirs alike. */
+    public int cacheCapacity() {
+        return cacheCapacity;
+    }
+
     /**
      * Registers the schema under the subject (a no-op on the registry's side when it is already
      * there) and returns its global id.
@@ -176,9 +214,30 @@ public final class RegistryClient {
             return cached;
         }
         final JsonNode answer = send("POST", "/subjects/" + segment(subject) + "/versions", schemaBody(schema));
-        final int id = requiredField(answer, "id", "register").asInt();
-        idsBySubjectSchema.put(key, id);
-        schemasById.putIfAbsent(id, schema);
+        return remember(key, requiredField(answer, "id", "register").asInt());
+    }
+
+    /**
+     * The global id of the schema as registered under the subject, without registering it: for
+     * producers that may not change the registry. Registries compare the schema, not its text, so
+     * whitespace and attribute order do not matter.
+     *
+     * @throws RegistryException with {@link RegistryException#isNotFound()} when the subject does
+     *     not exist or does not hold the schema
+     */
+    public int lookup(final String subject, final Schema schema) {
+        final SubjectSchema key = new SubjectSchema(subject, schema);
+        final Integer cached = idsBySubjectSchema.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        final JsonNode answer = send("POST", "/subjects/" + segment(subject), schemaBody(schema));
+        return remember(key, requiredField(answer, "id", "lookup").asInt());
+    }
+
+    private int remember(final SubjectSchema key, final int id) {
+        idsBySubjectSchema.putIfAbsent(key, id);
+        schemasById.putIfAbsent(id, key.schema());
         return id;
     }
 
@@ -197,6 +256,7 @@ public final class RegistryClient {
         if (type != null && !"AVRO".equals(type.asText())) {
             throw new RegistryException("Schema " + id + " in " + baseUrl + " is " + type.asText() + ", not Avro", 200, -1);
         }
+        // Other fields (references, subject, version, maxId) vary between registries and say nothing about Avro.
         final Schema schema = parse(requiredField(answer, "schema", "schema by id").asText(), "schema " + id);
         final Schema previous = schemasById.putIfAbsent(id, schema);
         return previous == null ? schema : previous;

@@ -40,4 +40,14 @@ public final class RegistryException extends RuntimeException {
     public int errorCode() {
         return errorCode;
     }
+
+    /**
+     * Whether the registry said the subject, version or schema does not exist. Registries differ in
+     * the code they send for a schema missing from a subject (40401 or 40403), and some proxies send
+     * no code at all, so the HTTP status counts too.
+     */
+    public boolean isNotFound() {
+        return status == 404 || errorCode == SUBJECT_NOT_FOUND || errorCode == VERSION_NOT_FOUND
+                || errorCode == SCHEMA_NOT_FOUND;
+    }
 }

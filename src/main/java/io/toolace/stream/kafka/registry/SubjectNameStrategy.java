@@ -1,5 +1,8 @@
 package io.toolace.stream.kafka.registry;
 
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
 import org.apache.avro.Schema;
 
 /**
@@ -30,4 +33,31 @@ public enum SubjectNameStrategy {
     };
 
     public abstract String subject(String topic, boolean isKey, Schema schema);
+
+    /**
+     * The strategy a setting names, as users of Confluent's serializers write it: {@code topic},
+     * {@code record}, {@code topic-record} (or {@code TOPIC_RECORD}), or the class names
+     * {@code io.confluent.kafka.serializers.subject.TopicRecordNameStrategy} and the like, with or
+     * without the package, so a properties file written for Confluent's serdes works unchanged.
+     *
+     * @throws IllegalArgumentException for any other name, listing the accepted ones
+     */
+    public static SubjectNameStrategy named(final String name) {
+        final String simple = name.trim().substring(name.trim().lastIndexOf('.') + 1);
+        final String bare = squeeze(simple.endsWith("NameStrategy")
+                ? simple.substring(0, simple.length() - "NameStrategy".length()) : simple);
+        for (final SubjectNameStrategy strategy : values()) {
+            if (squeeze(strategy.name()).equals(bare)) {
+                return strategy;
+            }
+        }
+        throw new IllegalArgumentException("Unknown subject name strategy '" + name + "': use one of "
+                + Arrays.stream(values()).map(s -> s.name().toLowerCase(Locale.ROOT).replace('_', '-'))
+                        .collect(Collectors.joining(", "))
+                + " or Confluent's class names, e.g. io.confluent.kafka.serializers.subject.TopicNameStrategy");
+    }
+
+    private static String squeeze(final String name) {
+        return name.toLowerCase(Locale.ROOT).replace("-", "").replace("_", "");
+    }
 }

@@ -56,6 +56,9 @@ class AvroSerdeTest {
               {"name": "source", "type": "string", "default": ""},
               {"name": "language", "type": "string", "default": "en"}]}""");
 
+    /** Four ASCII bytes that {@link #malformed} overwrites. */
+    private static final String MARK = "@@@@";
+
     @TempDir
     Path dataDir;
 
@@ -166,6 +169,47 @@ class AvroSerdeTest {
         assertFailure(seeds, Arrays.copyOf(valid, valid.length - 3), "truncated data");
         assertFailure(seeds, withTrailingByte, "trailing bytes");
         assertFailure(seeds, ofOtherType, "cannot be read as io.toolace.stream.records.SeedDocument");
+    }
+
+    @Test
+    void malformedUtf8InAnyStringFailsNamingTheFieldWhileAReplacementCharacterItselfReadsFine() {
+        // Given records whose marked text is then overwritten, byte for byte, with malformed UTF-8
+        final AvroSerde<DialogDraft> drafts = AvroSerde.forValues(DialogDraft.class, client);
+        final DialogDraft draft = TestRecords.draft("d-1", 1);
+        final DialogDraft inSystem = DialogDraft.newBuilder(draft).setSystem("You are " + MARK).build();
+        final DialogDraft inATurn = DialogDraft.newBuilder(draft).setTurns(List.of(
+                io.toolace.stream.records.Turn.newBuilder(draft.getTurns().get(0)).setText("Weather " + MARK).build()))
+                .build();
+        final DialogDraft inAMapKey = DialogDraft.newBuilder(draft).setLineage(
+                io.toolace.stream.records.Lineage.newBuilder(draft.getLineage()).setAgents(java.util.Map.of(MARK, "x"))
+                        .build()).build();
+        final DialogDraft withReplacementCharacter = DialogDraft.newBuilder(draft).setSystem("Broken \uFFFD text").build();
+
+        // Then
+        assertThatThrownBy(() -> drafts.deserialize("dialog.drafts", malformed(drafts.serialize("dialog.drafts", inSystem))))
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("Cannot deserialize DialogDraft from topic dialog.drafts")
+                .hasMessageEndingWith("malformed UTF-8 in string field system");
+        assertThatThrownBy(() -> drafts.deserialize("dialog.drafts", malformed(drafts.serialize("dialog.drafts", inATurn))))
+                .isInstanceOf(SerializationException.class)
+                .hasMessageEndingWith("malformed UTF-8 in string field turns.text");
+        assertThatThrownBy(() -> drafts.deserialize("dialog.drafts", malformed(drafts.serialize("dialog.drafts", inAMapKey))))
+                .isInstanceOf(SerializationException.class)
+                .hasMessageEndingWith("malformed UTF-8 in string field lineage.agents");
+        assertThat(drafts.deserialize("dialog.drafts", drafts.serialize("dialog.drafts", withReplacementCharacter)))
+                .isEqualTo(withReplacementCharacter);
+    }
+
+    /** The record's bytes with {@link #MARK} replaced by a lone continuation byte and a truncated sequence. */
+    private static byte[] malformed(final byte[] record) {
+        final byte[] out = record.clone();
+        for (int i = 0; i + MARK.length() <= out.length; i++) {
+            if (new String(out, i, MARK.length(), java.nio.charset.StandardCharsets.ISO_8859_1).equals(MARK)) {
+                System.arraycopy(new byte[] {(byte) 0xA0, 'x', (byte) 0xE2, 0x28}, 0, out, i, MARK.length());
+                return out;
+            }
+        }
+        throw new IllegalArgumentException("no " + MARK + " in the record");
     }
 
     @Test

@@ -120,6 +120,26 @@ class RegistryClientTest {
     }
 
     @Test
+    void lookupFindsARegisteredSchemaAndSaysWhetherTheSubjectOrTheSchemaIsMissing() {
+        final RegistryClient client = new RegistryClient(registry.url());
+        assertThatThrownBy(() -> client.lookup("things-value", V1))
+                .isInstanceOfSatisfying(RegistryException.class, e -> {
+                    assertThat(e.isNotFound()).isTrue();
+                    assertThat(e.errorCode()).isEqualTo(RegistryException.SUBJECT_NOT_FOUND);
+                });
+        final int v1 = client.register("things-value", V1);
+        assertThatThrownBy(() -> client.lookup("things-value", V2_WITH_DEFAULT))
+                .isInstanceOfSatisfying(RegistryException.class, e -> {
+                    assertThat(e.isNotFound()).isTrue();
+                    assertThat(e.errorCode()).isEqualTo(RegistryException.SCHEMA_NOT_FOUND);
+                });
+        final int v2 = client.register("things-value", V2_WITH_DEFAULT);
+
+        assertThat(new RegistryClient(registry.url()).lookup("things-value", V1)).isEqualTo(v1);
+        assertThat(new RegistryClient(registry.url()).lookup("things-value", V2_WITH_DEFAULT)).isEqualTo(v2);
+    }
+
+    @Test
     void versionEndpointsAnswerLikeConfluent() throws Exception {
         final RegistryClient client = new RegistryClient(registry.url());
         final int v1 = client.register("things-value", V1);
