@@ -35,7 +35,8 @@ public final class Topics {
         }
 
         public Produced<String, V> produced() {
-            return Produced.with(keySerde, valueSerde);
+            return Produced.with(keySerde, Serdes.serdeFrom(RecordLimit.enforced(valueSerde.serializer()),
+                    valueSerde.deserializer()));
         }
 
         /** Adds a source node named {@code node} reading this topic to a processor topology. */
@@ -76,7 +77,8 @@ public final class Topics {
 
         /** Adds a sink node named {@code node} writing this topic, fed by the named processors. */
         public Topology addSink(final Topology topology, final String node, final String... parents) {
-            return topology.addSink(node, name, keySerde.serializer(), valueSerde.serializer(), parents);
+            return topology.addSink(node, name, keySerde.serializer(), RecordLimit.enforced(valueSerde.serializer()),
+                    parents);
         }
     }
 
