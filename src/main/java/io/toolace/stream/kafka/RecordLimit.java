@@ -8,14 +8,14 @@ import org.apache.kafka.common.serialization.Serializer;
  * The largest value a stage writes, checked when it is serialized. Why there and not at the send: under
  * exactly-once a send the producer refuses as too large leaves the transaction unusable, so the stage
  * could not even dead-letter the input and would stop; a serialization error instead goes to
- * {@link DeadLetters}, which dead-letters the input and lets the stage go on. The limit stays under the
- * producer's default {@code max.request.size} and the broker's default {@code message.max.bytes} (both
- * about 1 MiB) with room for the key, the headers and the batch.
+ * {@link DeadLetters}, which dead-letters the input and lets the stage go on. The limit is the producer's
+ * default {@code max.request.size} and the broker's default {@code message.max.bytes} (both about 1 MiB, 1,048,576
+ * and 1,048,588 bytes) less about 8 KB for the key, the headers and the batch.
  */
 public final class RecordLimit {
 
     /** Bytes a serialized value may have. */
-    public static final int MAX_VALUE_BYTES = 1_000_000;
+    public static final int MAX_VALUE_BYTES = 1_040_000;
 
     private RecordLimit() {}
 
