@@ -70,13 +70,15 @@ import picocli.CommandLine.Spec;
         description = {"Run a benchmark scenario on a fresh embedded broker and print one result line.",
                 "pool-growth: time until the API pool holds --pool-size APIs (speciation, evolution, pool, gateway).",
                 "gateway: calls/s the LLM gateway sustains against the LLM simulator at --latency-ms and --concurrency,"
-                        + " and the CPU the gateway itself uses."})
+                        + " and the CPU the gateway itself uses.",
+                "e2e-procedural: verified dialogs/s of the whole pipeline (every stage, the gateway, exactly-once) on"
+                        + " the procedural backend at steady state, with the CPU and heap it takes."})
 public final class BenchCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "SCENARIO", description = "pool-growth or gateway")
+    @Parameters(index = "0", paramLabel = "SCENARIO", description = "pool-growth, gateway or e2e-procedural")
     String scenario;
 
     @Option(names = "--pool-size", defaultValue = "26507",
@@ -95,6 +97,15 @@ public final class BenchCommand implements Callable<Integer> {
             description = "gateway: judge requests put on llm.requests (default: ${DEFAULT-VALUE}).")
     int requests;
 
+    @Option(names = "--warmup-samples", defaultValue = "1000",
+            description = "e2e-procedural: verified samples before the measured window opens: start-up, the first pool"
+                    + " growth and JIT warm-up are left out (default: ${DEFAULT-VALUE}).")
+    long warmupSamples;
+
+    @Option(names = "--window", defaultValue = "PT60S",
+            description = "e2e-procedural: how long the steady state is measured (default: ${DEFAULT-VALUE}).")
+    Duration window;
+
     @Option(names = "--partitions", defaultValue = "4", description = "Partitions of every topic (default: ${DEFAULT-VALUE}).")
     int partitions;
 
@@ -109,13 +120,18 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!"pool-growth".equals(scenario) && !"gateway".equals(scenario)) {
-            spec.commandLine().getErr().println("bench: no scenario '" + scenario + "'; scenarios: pool-growth, gateway");
+        if (!List.of("pool-growth", "gateway", "e2e-procedural").contains(scenario)) {
+            spec.commandLine().getErr().println("bench: no scenario '" + scenario
+                    + "'; scenarios: pool-growth, gateway, e2e-procedural");
             return 2;
         }
         final Path dataDir = Files.createTempDirectory("toolace-bench-");
         try {
-            return "gateway".equals(scenario) ? gateway(dataDir) : poolGrowth(dataDir);
+            return switch (scenario) {
+                case "gateway" -> gateway(dataDir);
+                case "e2e-procedural" -> e2eProcedural(dataDir);
+                default -> poolGrowth(dataDir);
+            };
         } finally {
             if (keep) {
                 spec.commandLine().getOut().println("data kept in " + dataDir);
@@ -168,6 +184,67 @@ public final class BenchCommand implements Callable<Integer> {
             out.flush();
             appendJson(result);
             return reached ? 0 : 1;
+        }
+    }
+
+    /**
+     * The whole pipeline as {@code run} starts it, procedural backend, exactly-once: verified samples committed
+     * per second over {@code --window}, once {@code --warmup-samples} are verified. Counted from
+     * {@code samples.verified} with {@code read_committed}, as a downstream consumer sees them. CPU is the
+     * whole process's (broker and registry included, as {@code run} has them), heap the used heap after a GC
+     * at the window's end.
+     */
+    private int e2eProcedural(final Path dataDir) throws Exception {
+        final PrintWriter out = spec.commandLine().getOut();
+        final PipelineConfig config = PipelineConfig.builder(dataDir).partitions(partitions).build();
+        final OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        final ObjectNode result = new ObjectMapper().createObjectNode()
+                .put("scenario", scenario).put("at", Instant.now().toString())
+                .put("cores", Runtime.getRuntime().availableProcessors()).put("partitions", partitions)
+                .put("warmupSamples", warmupSamples).put("windowSeconds", window.toSeconds());
+        final long started = System.nanoTime();
+        try (Pipeline pipeline = Pipeline.start(config, new LinkedHashSet<>(Pipeline.STAGES), Duration.ofMinutes(2));
+                CommittedKeys verified = new CommittedKeys(pipeline.clientConfig(), pipeline.topics().verified.name(),
+                        false).start()) {
+            final long deadline = started + timeout.toNanos();
+            while (verified.records() < warmupSamples && System.nanoTime() < deadline && pipeline.failure() == null) {
+                Thread.sleep(50);
+            }
+            final double warmupSeconds = (System.nanoTime() - started) / 1e9;
+            final long fromCount = verified.records();
+            final long fromCpu = os.getProcessCpuTime();
+            final long from = System.nanoTime();
+            final long until = Math.min(deadline, from + window.toNanos());
+            long nextLine = from + Duration.ofSeconds(10).toNanos();
+            while (System.nanoTime() < until && pipeline.failure() == null) {
+                if (System.nanoTime() >= nextLine) {
+                    out.printf("  %5.0f s  verified %,d%n", (System.nanoTime() - started) / 1e9, verified.records());
+                    out.flush();
+                    nextLine += Duration.ofSeconds(10).toNanos();
+                }
+                Thread.sleep(50);
+            }
+            final double seconds = (System.nanoTime() - from) / 1e9;
+            final long samples = verified.records() - fromCount;
+            final double cpu = (os.getProcessCpuTime() - fromCpu) / 1e9;
+            System.gc();
+            final long heapMb = memory.getHeapMemoryUsage().getUsed() >> 20;
+            final boolean measured = pipeline.failure() == null && seconds >= window.toSeconds() * 0.99;
+            result.put("measured", measured).put("verified", samples).put("seconds", round(seconds))
+                    .put("verifiedPerSecond", round(samples / seconds)).put("warmupSeconds", round(warmupSeconds))
+                    .put("processCpuCores", round(cpu / seconds)).put("cpuMillisPerVerified", round(cpu * 1e3 / samples))
+                    .put("heapUsedMbAfterGc", heapMb);
+            out.printf("e2e-procedural: %.1f verified dialogs/s over %.0f s at steady state (after %,d samples in %.0f s);"
+                            + " process CPU %.2f of %d cores (%.1f ms per verified dialog); heap %d MB after GC%n",
+                    samples / seconds, seconds, fromCount, warmupSeconds, cpu / seconds,
+                    Runtime.getRuntime().availableProcessors(), cpu * 1e3 / samples, heapMb);
+            if (!measured) {
+                out.println("  stopped by: " + (pipeline.failure() != null ? pipeline.failure() : "timeout " + timeout));
+            }
+            out.flush();
+            appendJson(result);
+            return measured ? 0 : 1;
         }
     }
 
