@@ -30,7 +30,7 @@ record RunForm(long planLimit, int faults, Duration maxUptime, long seed) {
     }
 
     static RunForm brokerFaults() {
-        return LONG ? new RunForm(3_000, 8, Duration.ofSeconds(20), SEED)
+        return LONG ? new RunForm(10_000, 8, Duration.ofSeconds(20), SEED)
                 : new RunForm(300, 2, Duration.ofSeconds(6), SEED);
     }
 
