@@ -12,6 +12,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.Metric;
@@ -59,15 +60,9 @@ public final class StageRunner implements AutoCloseable {
     }
 
     private static Set<String> storeNames(final Topology topology) {
-        final Set<String> names = new TreeSet<>();
-        for (final TopologyDescription.Subtopology subtopology : topology.describe().subtopologies()) {
-            for (final TopologyDescription.Node node : subtopology.nodes()) {
-                if (node instanceof TopologyDescription.Processor processor) {
-                    names.addAll(processor.stores());
-                }
-            }
-        }
-        return names;
+        return TopologyNodes.of(topology).filter(TopologyDescription.Processor.class::isInstance)
+                .flatMap(node -> ((TopologyDescription.Processor) node).stores().stream())
+                .collect(Collectors.toCollection(TreeSet::new));
     }
 
     /**

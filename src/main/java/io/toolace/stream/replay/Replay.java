@@ -8,6 +8,7 @@ import io.toolace.stream.kafka.Stage;
 import io.toolace.stream.kafka.StageRunner;
 import io.toolace.stream.kafka.TopicAdmin;
 import io.toolace.stream.kafka.Topics;
+import io.toolace.stream.kafka.TopologyNodes;
 import io.toolace.stream.llm.LlmBackend;
 import io.toolace.stream.llm.LlmGateway;
 import io.toolace.stream.records.LlmReply;
@@ -18,9 +19,11 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyDescription;
 import org.slf4j.Logger;
@@ -112,7 +115,7 @@ public final class Replay {
         try (TopicAdmin admin = TopicAdmin.create(client)) {
             final int partitions = admin.describe(List.of(source)).get(0).partitions();
             final Set<String> used = new LinkedHashSet<>(replayInputs);
-            used.addAll(sinks(topology));
+            used.addAll(outputs);
             used.add(view.llmRequests.name());
             used.add(view.dlq);
             admin.ensure(view.specs(partitions, config.replication()).stream()
@@ -166,27 +169,15 @@ public final class Replay {
     }
 
     private static Set<String> sources(final Topology topology) {
-        final Set<String> topics = new LinkedHashSet<>();
-        for (final TopologyDescription.Subtopology subtopology : topology.describe().subtopologies()) {
-            for (final TopologyDescription.Node node : subtopology.nodes()) {
-                if (node instanceof TopologyDescription.Source source) {
-                    topics.addAll(source.topicSet());
-                }
-            }
-        }
-        return topics;
+        return TopologyNodes.of(topology).filter(TopologyDescription.Source.class::isInstance)
+                .flatMap(node -> ((TopologyDescription.Source) node).topicSet().stream())
+                .collect(Collectors.toCollection(LinkedHashSet::new));
     }
 
     private static Set<String> sinks(final Topology topology) {
-        final Set<String> topics = new LinkedHashSet<>();
-        for (final TopologyDescription.Subtopology subtopology : topology.describe().subtopologies()) {
-            for (final TopologyDescription.Node node : subtopology.nodes()) {
-                if (node instanceof TopologyDescription.Sink sink && sink.topic() != null) {
-                    topics.add(sink.topic());
-                }
-            }
-        }
-        return topics;
+        return TopologyNodes.of(topology).filter(TopologyDescription.Sink.class::isInstance)
+                .map(node -> ((TopologyDescription.Sink) node).topic()).filter(Objects::nonNull)
+                .collect(Collectors.toCollection(LinkedHashSet::new));
     }
 
     private static List<String> unprefixed(final Set<String> names, final String prefix) {
