@@ -1,6 +1,7 @@
 package io.toolace.stream.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.management.OperatingSystemMXBean;
 import io.toolace.stream.Pipeline;
@@ -118,6 +119,24 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--keep", description = "Keep the benchmark's data directory (printed) instead of deleting it.")
     boolean keep;
 
+    @Option(names = "--max-generation", defaultValue = "8",
+            description = "e2e-procedural: evolution depth, as run's option (default: ${DEFAULT-VALUE}).")
+    int maxGeneration;
+
+    @Option(names = "--commit-interval", defaultValue = "PT0.1S",
+            description = "e2e-procedural: each stage's commit interval, as run's option (default: ${DEFAULT-VALUE}).")
+    Duration commitInterval;
+
+    @Option(names = "--pool-settle", defaultValue = "PT20S",
+            description = "e2e-procedural: the window opens only once the API pool has not grown for this long, so it"
+                    + " measures making dialogs, not growing the pool; PT0S opens it at once (default: ${DEFAULT-VALUE}).")
+    Duration poolSettle;
+
+    @Option(names = "--heap-every",
+            description = "e2e-procedural: also print the heap after a GC at this interval of the window (e.g. PT5M for"
+                    + " a long run's heap curve).")
+    Duration heapEvery;
+
     @Override
     public Integer call() throws Exception {
         if (!List.of("pool-growth", "gateway", "e2e-procedural").contains(scenario)) {
@@ -189,39 +208,61 @@ public final class BenchCommand implements Callable<Integer> {
 
     /**
      * The whole pipeline as {@code run} starts it, procedural backend, exactly-once: verified samples committed
-     * per second over {@code --window}, once {@code --warmup-samples} are verified. Counted from
+     * per second over {@code --window}, once {@code --warmup-samples} are verified and the API pool has stopped
+     * growing for {@code --pool-settle}: {@code run} grows the pool while it makes dialogs, and until the
+     * evolution is done that takes a third or more of the CPU. Counted from
      * {@code samples.verified} with {@code read_committed}, as a downstream consumer sees them. CPU is the
      * whole process's (broker and registry included, as {@code run} has them), heap the used heap after a GC
      * at the window's end.
      */
     private int e2eProcedural(final Path dataDir) throws Exception {
         final PrintWriter out = spec.commandLine().getOut();
-        final PipelineConfig config = PipelineConfig.builder(dataDir).partitions(partitions).build();
+        final PipelineConfig config = PipelineConfig.builder(dataDir).partitions(partitions)
+                .maxGeneration(maxGeneration).commitInterval(commitInterval).build();
         final OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         final ObjectNode result = new ObjectMapper().createObjectNode()
                 .put("scenario", scenario).put("at", Instant.now().toString())
                 .put("cores", Runtime.getRuntime().availableProcessors()).put("partitions", partitions)
-                .put("warmupSamples", warmupSamples).put("windowSeconds", window.toSeconds());
+                .put("warmupSamples", warmupSamples).put("windowSeconds", window.toSeconds())
+                .put("maxGeneration", maxGeneration).put("commitIntervalMs", commitInterval.toMillis());
         final long started = System.nanoTime();
         try (Pipeline pipeline = Pipeline.start(config, new LinkedHashSet<>(Pipeline.STAGES), Duration.ofMinutes(2));
                 CommittedKeys verified = new CommittedKeys(pipeline.clientConfig(), pipeline.topics().verified.name(),
-                        false).start()) {
+                        false).start();
+                CommittedKeys pool = new CommittedKeys(pipeline.clientConfig(), pipeline.topics().pool.name()).start()) {
             final long deadline = started + timeout.toNanos();
-            while (verified.records() < warmupSamples && System.nanoTime() < deadline && pipeline.failure() == null) {
+            final Progress progress = new Progress(out, started, verified, pool);
+            long poolSize = -1;
+            long poolChanged = System.nanoTime();
+            while ((verified.records() < warmupSamples || System.nanoTime() - poolChanged < poolSettle.toNanos())
+                    && System.nanoTime() < deadline && pipeline.failure() == null) {
+                if (pool.size() != poolSize) {
+                    poolSize = pool.size();
+                    poolChanged = System.nanoTime();
+                }
+                progress.maybePrint();
                 Thread.sleep(50);
             }
             final double warmupSeconds = (System.nanoTime() - started) / 1e9;
             final long fromCount = verified.records();
+            final long fromPool = pool.size();
             final long fromCpu = os.getProcessCpuTime();
             final long from = System.nanoTime();
             final long until = Math.min(deadline, from + window.toNanos());
-            long nextLine = from + Duration.ofSeconds(10).toNanos();
+            final ArrayNode heapCurve = result.putArray("heapMbAfterGcEvery");
+            long nextHeap = heapEvery == null ? Long.MAX_VALUE : from + heapEvery.toNanos();
             while (System.nanoTime() < until && pipeline.failure() == null) {
-                if (System.nanoTime() >= nextLine) {
-                    out.printf("  %5.0f s  verified %,d%n", (System.nanoTime() - started) / 1e9, verified.records());
+                progress.maybePrint();
+                if (System.nanoTime() >= nextHeap) {
+                    System.gc();
+                    final long heapMb = memory.getHeapMemoryUsage().getUsed() >> 20;
+                    heapCurve.add(heapMb);
+                    out.printf("  %5.0f s  heap %d MB after GC, %.1f verified/s so far%n",
+                            (System.nanoTime() - started) / 1e9, heapMb,
+                            (verified.records() - fromCount) / ((System.nanoTime() - from) / 1e9));
                     out.flush();
-                    nextLine += Duration.ofSeconds(10).toNanos();
+                    nextHeap += heapEvery.toNanos();
                 }
                 Thread.sleep(50);
             }
@@ -233,11 +274,13 @@ public final class BenchCommand implements Callable<Integer> {
             final boolean measured = pipeline.failure() == null && seconds >= window.toSeconds() * 0.99;
             result.put("measured", measured).put("verified", samples).put("seconds", round(seconds))
                     .put("verifiedPerSecond", round(samples / seconds)).put("warmupSeconds", round(warmupSeconds))
+                    .put("poolApis", pool.size()).put("poolGrowthInWindow", pool.size() - fromPool)
                     .put("processCpuCores", round(cpu / seconds)).put("cpuMillisPerVerified", round(cpu * 1e3 / samples))
                     .put("heapUsedMbAfterGc", heapMb);
-            out.printf("e2e-procedural: %.1f verified dialogs/s over %.0f s at steady state (after %,d samples in %.0f s);"
-                            + " process CPU %.2f of %d cores (%.1f ms per verified dialog); heap %d MB after GC%n",
-                    samples / seconds, seconds, fromCount, warmupSeconds, cpu / seconds,
+            out.printf("e2e-procedural: %.1f verified dialogs/s over %.0f s at steady state (after %,d samples in %.0f s,"
+                            + " pool %,d APIs); process CPU %.2f of %d cores (%.1f ms per verified dialog); heap %d MB"
+                            + " after GC%n",
+                    samples / seconds, seconds, fromCount, warmupSeconds, pool.size(), cpu / seconds,
                     Runtime.getRuntime().availableProcessors(), cpu * 1e3 / samples, heapMb);
             if (!measured) {
                 out.println("  stopped by: " + (pipeline.failure() != null ? pipeline.failure() : "timeout " + timeout));
@@ -245,6 +288,32 @@ public final class BenchCommand implements Callable<Integer> {
             out.flush();
             appendJson(result);
             return measured ? 0 : 1;
+        }
+    }
+
+    /** A progress line every 10 s: long warm-ups should not look hung. */
+    private static final class Progress {
+        private final PrintWriter out;
+        private final long started;
+        private final CommittedKeys verified;
+        private final CommittedKeys pool;
+        private long next;
+
+        Progress(final PrintWriter out, final long started, final CommittedKeys verified, final CommittedKeys pool) {
+            this.out = out;
+            this.started = started;
+            this.verified = verified;
+            this.pool = pool;
+            this.next = started + Duration.ofSeconds(10).toNanos();
+        }
+
+        void maybePrint() {
+            if (System.nanoTime() >= next) {
+                out.printf("  %5.0f s  verified %,d  pool %,d%n", (System.nanoTime() - started) / 1e9,
+                        verified.records(), pool.size());
+                out.flush();
+                next += Duration.ofSeconds(10).toNanos();
+            }
         }
     }
 

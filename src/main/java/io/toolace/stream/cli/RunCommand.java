@@ -125,6 +125,12 @@ public final class RunCommand implements Callable<Integer> {
                     + " reject a repeat; older memory is dropped so the store stays bounded (default: ${DEFAULT-VALUE}).")
     Duration dedupHorizon;
 
+    @Option(names = "--commit-interval", defaultValue = "PT0.1S",
+            description = "How often each stage commits its transaction (ISO-8601). A record is seen downstream once"
+                    + " committed, so each hop of the turn loop waits up to this long; longer means fewer transactions"
+                    + " per record and more latency per dialog (default: ${DEFAULT-VALUE}).")
+    Duration commitInterval;
+
     @Option(names = "--complexity-band", split = ",", paramLabel = "LOW,HIGH", defaultValue = "0.3,0.7",
             description = "Complexity the planner steers verified samples into: below, it asks the user agent for"
                     + " harder requests with more tools; above, simpler ones (default: ${DEFAULT-VALUE}).")
@@ -180,6 +186,7 @@ public final class RunCommand implements Callable<Integer> {
                 .voteRetries(voteRetries)
                 .answerRetries(answerRetries)
                 .dedupHorizon(dedupHorizon)
+                .commitInterval(commitInterval)
                 .complexityModel(complexityModel)
                 .complexityLoss(complexityLoss[0], complexityLoss[1])
                 .llmCacheEntries(llm.cacheEntries)

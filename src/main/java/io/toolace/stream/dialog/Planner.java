@@ -291,7 +291,7 @@ final class Planner implements Processor<String, Object, String, DialogDraft> {
                 .setTargetTurns(targetTurns(rnd))
                 .setComplexity(rnd.nextDouble())
                 .setTools(tools)
-                .setSystem(ToolSamples.systemPrompt(tools))
+                .setSystem("")
                 .setUserInstruction(USER_STYLES.get(rnd.nextInt(USER_STYLES.size())) + feedback.instruction)
                 .setTurns(List.of())
                 .setNext(Agent.USER)

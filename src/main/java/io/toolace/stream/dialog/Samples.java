@@ -28,14 +28,23 @@ public final class Samples {
         return ContentHash.of(system, toolIds.toString(), turns.toString());
     }
 
+    /**
+     * The draft's system prompt. The planner leaves it empty, to be made from the tools here, rather than carry
+     * it around the turn loop: it repeats every tool's schema and is the larger part of a young draft.
+     */
+    public static String system(final DialogDraft draft) {
+        return draft.getSystem().isEmpty() ? ToolSamples.systemPrompt(draft.getTools()) : draft.getSystem();
+    }
+
     public static Sample fromDraft(final DialogDraft draft) {
+        final String system = system(draft);
         return Sample.newBuilder()
-                .setId(contentId(draft.getSystem(), draft.getTools(), draft.getTurns()))
+                .setId(contentId(system, draft.getTools(), draft.getTurns()))
                 .setDialogId(draft.getId())
                 .setPlannerPartition(draft.getPlannerPartition())
                 .setDialogType(draft.getDialogType())
                 .setDomain(draft.getTools().isEmpty() ? "" : draft.getTools().get(0).getDomain())
-                .setSystem(draft.getSystem())
+                .setSystem(system)
                 .setTools(draft.getTools())
                 .setTurns(draft.getTurns())
                 .setComplexity(draft.getComplexity())

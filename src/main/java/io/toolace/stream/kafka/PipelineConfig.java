@@ -57,6 +57,9 @@ import java.util.Objects;
  * @param dedupHorizon how long (in record time) verification remembers a verified sample's content hash to reject
  *     a repeat as SAMPLE_DUPLICATE; beyond it the memory is dropped, which bounds the store. {@code export --dedup}
  *     removes repeats further apart exactly
+ * @param commitInterval how often each stage commits its transaction. Under exactly-once a record is visible
+ *     downstream only once committed, so every hop of the turn loop waits up to this long; a longer interval
+ *     means fewer transactions (markers, offset commits) per record and more latency per dialog
  */
 public record PipelineConfig(
         String bootstrapServers,
@@ -89,7 +92,8 @@ public record PipelineConfig(
         int llmCacheEntries,
         PriceTable prices,
         int answerRetries,
-        Duration dedupHorizon) {
+        Duration dedupHorizon,
+        Duration commitInterval) {
 
     public static final List<String> ALL_JUDGES = List.of(
             "JUDGE_HALLUCINATION", "JUDGE_CONSISTENCY", "JUDGE_TOOL_RESPONSE", "JUDGE_REPETITIVE");
@@ -136,6 +140,9 @@ public record PipelineConfig(
         }
         if (dedupHorizon == null || dedupHorizon.toMillis() < 1) {
             throw new IllegalArgumentException("dedupHorizon must be positive, got " + dedupHorizon);
+        }
+        if (commitInterval == null || commitInterval.toMillis() < 1) {
+            throw new IllegalArgumentException("commitInterval must be at least 1 ms, got " + commitInterval);
         }
         clientProperties = ClientSettings.secretSafeCopy(clientProperties);
         dialogMix = Map.copyOf(dialogMix);
@@ -192,6 +199,7 @@ public record PipelineConfig(
         b.prices = prices;
         b.answerRetries = answerRetries;
         b.dedupHorizon = dedupHorizon;
+        b.commitInterval = commitInterval;
         return b;
     }
 
@@ -236,6 +244,7 @@ public record PipelineConfig(
         private PriceTable prices = PriceTable.NONE;
         private int answerRetries = 2;
         private Duration dedupHorizon = Duration.ofDays(7);
+        private Duration commitInterval = Duration.ofMillis(100);
 
         private Builder(final Path dataDir) {
             this.dataDir = dataDir;
@@ -277,6 +286,7 @@ public record PipelineConfig(
         public Builder prices(final PriceTable v) { prices = v; return this; }
         public Builder answerRetries(final int v) { answerRetries = v; return this; }
         public Builder dedupHorizon(final Duration v) { dedupHorizon = v; return this; }
+        public Builder commitInterval(final Duration v) { commitInterval = v; return this; }
 
         public PipelineConfig build() {
             return new PipelineConfig(bootstrapServers, registryUrl, dataDir, topicPrefix, partitions, replication,
@@ -284,7 +294,7 @@ public record PipelineConfig(
                     maxToolsPerDialog, maxSteps, maxGeneration, judges, judgeVotes, gatewayConcurrency,
                     nearDuplicateThreshold, complexityLow, complexityHigh, assistantVotes, voteRetries,
                     complexityModel, complexityLossEasy, complexityLossHard, llmCacheEntries, prices,
-                    answerRetries, dedupHorizon);
+                    answerRetries, dedupHorizon, commitInterval);
         }
     }
 }

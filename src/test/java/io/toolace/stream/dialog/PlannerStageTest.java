@@ -139,6 +139,8 @@ class PlannerStageTest {
         feedPool(Planner.MIN_POOL);
         final List<DialogDraft> first = plan();
         assertThat(first).hasSize(60).noneMatch(d -> d.getUserInstruction().contains(HARDER));
+        assertThat(first).as("the system prompt is made from the tools at the loop's end, not carried around it")
+                .allMatch(d -> d.getSystem().isEmpty());
 
         first.forEach(d -> end(d, OutcomeStatus.VERIFIED, 0.05));
         final List<DialogDraft> next = plan();

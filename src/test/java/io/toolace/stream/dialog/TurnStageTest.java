@@ -163,6 +163,20 @@ class TurnStageTest {
     }
 
     @Test
+    void aDraftWithoutASystemPromptBecomesASampleWithToolAcesPromptForItsTools() {
+        final DialogDraft done = DialogDraft.newBuilder(StageFixtures.draft("d1-3", 1)).setSystem("")
+                .setTurns(List.of(userSays("hi").getTurn())).setNext(Agent.DONE).setStep(1).build();
+
+        stage.drafts.pipeInput("d1-3", done);
+
+        final TestRecord<String, Sample> candidate = stage.candidates.readRecord();
+        final String prompt = ToolSamples.systemPrompt(done.getTools());
+        assertThat(prompt).contains(done.getTools().get(0).getName());
+        assertThat(candidate.value().getSystem()).isEqualTo(prompt);
+        assertThat(candidate.key()).isEqualTo(Samples.contentId(prompt, done.getTools(), done.getTurns()));
+    }
+
+    @Test
     void aDraftPastTheStepLimitIsRejectedAsRunaway() {
         stage.drafts.pipeInput("d0-9", DialogDraft.newBuilder(StageFixtures.draft("d0-9", 0)).setStep(6).build());
 

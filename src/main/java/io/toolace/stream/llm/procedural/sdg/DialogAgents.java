@@ -3,6 +3,7 @@ package io.toolace.stream.llm.procedural.sdg;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.toolace.stream.dialog.Samples;
 import io.toolace.stream.llm.procedural.ProceduralSettings;
 import io.toolace.stream.llm.procedural.sdg.DialogScript.Position;
 import io.toolace.stream.llm.procedural.sdg.DialogScript.Step;
@@ -318,7 +319,7 @@ public final class DialogAgents {
         }
 
         Grounding grounds() {
-            return Grounding.of(draft.getSystem(), draft.getTurns());
+            return Grounding.of(Samples.system(draft), draft.getTurns());
         }
     }
 }
