@@ -8,6 +8,8 @@ import io.toolace.stream.Pipeline;
 import io.toolace.stream.dialog.ToolSamples;
 import io.toolace.stream.kafka.CommittedKeys;
 import io.toolace.stream.kafka.PipelineConfig;
+import io.toolace.stream.kafka.TopicAdmin;
+import io.toolace.stream.kafka.TopicInfo;
 import io.toolace.stream.kafka.Topics;
 import io.toolace.stream.llm.LlmRequests;
 import io.toolace.stream.llm.openai.OpenAiBackend;
@@ -285,10 +287,49 @@ public final class BenchCommand implements Callable<Integer> {
             if (!measured) {
                 out.println("  stopped by: " + (pipeline.failure() != null ? pipeline.failure() : "timeout " + timeout));
             }
+            traffic(pipeline, dataDir, verified.records(), result, out);
             out.flush();
             appendJson(result);
             return measured ? 0 : 1;
         }
+    }
+
+    /**
+     * What the run wrote per verified dialog, by topic, since the start (warm-up included): offsets, which
+     * count transaction markers too (one per partition a transaction wrote to), and bytes of the broker's log
+     * segments on disk, after compression. This is the work the pipeline's design asks of the broker and the
+     * serdes for each sample, whatever the machine.
+     */
+    private static void traffic(final Pipeline pipeline, final Path dataDir, final long verified,
+            final ObjectNode result, final PrintWriter out) throws IOException {
+        final Map<String, Long> bytes = new HashMap<>();
+        try (Stream<Path> files = Files.walk(dataDir)) {
+            for (final Path file : files.filter(f -> f.getFileName().toString().endsWith(".log")).toList()) {
+                final String dir = file.getParent().getFileName().toString();
+                final int dash = dir.lastIndexOf('-');
+                if (dash > 0 && dir.substring(dash + 1).chars().allMatch(Character::isDigit)) {
+                    bytes.merge(dir.substring(0, dash), Files.size(file), Long::sum);
+                }
+            }
+        }
+        final List<TopicInfo> topics;
+        try (TopicAdmin admin = TopicAdmin.create(pipeline.clientConfig())) {
+            topics = admin.describe(bytes.keySet());
+        }
+        final ObjectNode byTopic = result.putObject("perVerifiedDialog");
+        long offsets = 0;
+        long total = 0;
+        for (final TopicInfo topic : topics) {
+            offsets += topic.offsetSpan();
+            total += bytes.getOrDefault(topic.name(), 0L);
+            byTopic.putObject(topic.name()).put("offsets", round((double) topic.offsetSpan() / verified))
+                    .put("kilobytes", round(bytes.getOrDefault(topic.name(), 0L) / 1024.0 / verified));
+        }
+        out.printf("  per verified dialog, whole run: %.0f offsets (records and transaction markers), %.0f KB of"
+                + " log on disk; largest:%n", (double) offsets / verified, total / 1024.0 / verified);
+        topics.stream().sorted(Comparator.comparingLong((TopicInfo t) -> bytes.getOrDefault(t.name(), 0L)).reversed())
+                .limit(8).forEach(t -> out.printf("    %-45s %6.1f offsets %8.1f KB%n", t.name(),
+                        (double) t.offsetSpan() / verified, bytes.getOrDefault(t.name(), 0L) / 1024.0 / verified));
     }
 
     /** A progress line every 10 s: long warm-ups should not look hung. */
