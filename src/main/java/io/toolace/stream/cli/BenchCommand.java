@@ -75,13 +75,15 @@ import picocli.CommandLine.Spec;
                 "gateway: calls/s the LLM gateway sustains against the LLM simulator at --latency-ms and --concurrency,"
                         + " and the CPU the gateway itself uses.",
                 "e2e-procedural: verified dialogs/s of the whole pipeline (every stage, the gateway, exactly-once) on"
-                        + " the procedural backend at steady state, with the CPU and heap it takes."})
+                        + " the procedural backend at steady state, with the CPU and heap it takes.",
+                "e2e-simulated: the same against the LLM simulator (--llm-latency, --concurrency 64 unless given), with the"
+                        + " LLM calls and tokens per verified dialog by dialog type and the calls spent on rejected ones."})
 public final class BenchCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "SCENARIO", description = "pool-growth, gateway or e2e-procedural")
+    @Parameters(index = "0", paramLabel = "SCENARIO", description = "pool-growth, gateway, e2e-procedural or e2e-simulated")
     String scenario;
 
     @Option(names = "--pool-size", defaultValue = "26507",
@@ -139,11 +141,21 @@ public final class BenchCommand implements Callable<Integer> {
                     + " a long run's heap curve).")
     Duration heapEvery;
 
+    @Option(names = "--llm-latency",
+            description = "e2e-simulated: the simulator's latency, MS, MIN..MAX or lognormal:MEDIAN,P99 in milliseconds"
+                    + " (default: --latency-ms, fixed).")
+    String llmLatency;
+
+    @Option(names = "--llm", defaultValue = "simulator",
+            description = "e2e-simulated: simulator, or procedural for the same cost table on the procedural backend,"
+                    + " which counts no tokens (default: ${DEFAULT-VALUE}).")
+    String llm;
+
     @Override
     public Integer call() throws Exception {
-        if (!List.of("pool-growth", "gateway", "e2e-procedural").contains(scenario)) {
+        if (!List.of("pool-growth", "gateway", "e2e-procedural", "e2e-simulated").contains(scenario)) {
             spec.commandLine().getErr().println("bench: no scenario '" + scenario
-                    + "'; scenarios: pool-growth, gateway, e2e-procedural");
+                    + "'; scenarios: pool-growth, gateway, e2e-procedural, e2e-simulated");
             return 2;
         }
         final Path dataDir = Files.createTempDirectory("toolace-bench-");
@@ -151,6 +163,10 @@ public final class BenchCommand implements Callable<Integer> {
             return switch (scenario) {
                 case "gateway" -> gateway(dataDir);
                 case "e2e-procedural" -> e2eProcedural(dataDir);
+                case "e2e-simulated" -> new SimulatedBench(spec.commandLine().getOut(), SimulatedBench.Llm.of(llm), partitions,
+                        spec.commandLine().getParseResult().hasMatchedOption("--concurrency") ? concurrency : 64,
+                        llmLatency != null ? Latency.parse(llmLatency) : Latency.fixed(latencyMs), warmupSamples,
+                        window, timeout, this::appendJson).run(dataDir);
                 default -> poolGrowth(dataDir);
             };
         } finally {
@@ -501,7 +517,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /** CPU nanoseconds of every live thread, by name and id. */
-    private static Map<String, Long> threadCpu() {
+    static Map<String, Long> threadCpu() {
         final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         final Map<String, Long> cpu = new HashMap<>();
         for (final ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
@@ -516,7 +532,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /** CPU seconds the matching threads used between two snapshots; a thread born in between counts from zero. */
-    private static double cpuSeconds(final Map<String, Long> start, final Map<String, Long> end,
+    static double cpuSeconds(final Map<String, Long> start, final Map<String, Long> end,
             final Predicate<String> threadName) {
         long nanos = 0;
         for (final Map.Entry<String, Long> e : end.entrySet()) {

@@ -66,7 +66,8 @@ final class DraftProcessor implements Processor<String, DialogDraft, String, Obj
                 steps.put(draft.getId(), draft.getStep());
                 final Ballot ballot = Ballot.first(assistantVotes);
                 ballots.put(draft.getId(), ballot);
-                for (final LlmRequest request : ballot.requests(topics.dialogReplies.name(), draft, record.timestamp())) {
+                for (final LlmRequest request : TurnReplyProcessor.firstAsked(ballot, topics.dialogReplies.name(), draft,
+                        record.timestamp())) {
                     context.forward(record.withKey(draft.getId()).withValue(request), TurnStage.REQUESTS_SINK);
                 }
             } else {

@@ -116,11 +116,19 @@ final class TurnReplyProcessor implements Processor<String, LlmReply, String, Ob
                 answers.add(answer);
             }
         }
-        if (answers.size() < ballot.votes()) {
+        final AssistantVote.Decision decision = answers.size() < ballot.votes() ? settled(answers, draft, ballot)
+                : AssistantVote.decide(answers, draft);
+        if (decision == null) {
             votes.put(voteKey(draft.getId(), index), record.value());
+            if (answers.size() == majority(ballot)) {
+                final List<LlmRequest> round = ballot.requests(record.value().getRequest().getReplyTopic(), draft,
+                        record.timestamp());
+                for (final LlmRequest request : round.subList(majority(ballot), round.size())) {
+                    context.forward(record.withKey(draft.getId()).withValue(request), TurnStage.REQUESTS_SINK);
+                }
+            }
             return;
         }
-        final AssistantVote.Decision decision = AssistantVote.decide(answers, draft);
         if (decision.agreed()) {
             forget(draft.getId(), ballot);
             steps.put(draft.getId(), draft.getStep() + 1);
@@ -132,7 +140,7 @@ final class TurnReplyProcessor implements Processor<String, LlmReply, String, Ob
             final Ballot again = ballot.next();
             ballots.put(draft.getId(), again);
             Metrics.counter("toolace.dialog.votes", "result", "retried").increment();
-            for (final LlmRequest request : again.requests(record.value().getRequest().getReplyTopic(), draft,
+            for (final LlmRequest request : firstAsked(again, record.value().getRequest().getReplyTopic(), draft,
                     record.timestamp())) {
                 context.forward(record.withKey(draft.getId()).withValue(request), TurnStage.REQUESTS_SINK);
             }
@@ -143,6 +151,36 @@ final class TurnReplyProcessor implements Processor<String, LlmReply, String, Ob
             DraftEnds.reject(context, record, draft, VOTE_DISAGREED, "no majority of " + decision.votes()
                     + " answers in " + (ballot.round() + 1) + " rounds: " + decision.parts());
         }
+    }
+
+    /**
+     * Answers a ballot asks for first: just enough to make a majority. Only when they disagree are the others
+     * asked, since once a strict majority of the whole ballot agrees no later answer can change the winner (the
+     * majority's lowest sample index, which is among those asked first): an agreeing pair of three saves a call.
+     */
+    static int majority(final Ballot ballot) {
+        return ballot.votes() / 2 + 1;
+    }
+
+    static List<LlmRequest> firstAsked(final Ballot ballot, final String replyTopic, final DialogDraft draft,
+            final long nowMs) {
+        return ballot.requests(replyTopic, draft, nowMs).subList(0, majority(ballot));
+    }
+
+    /**
+     * The decision of a round not all asked yet, when a strict majority of the whole ballot already agrees;
+     * null while the answers still to come could decide it.
+     */
+    private static AssistantVote.Decision settled(final List<LlmReply> answers, final DialogDraft draft,
+            final Ballot ballot) {
+        final AssistantVote.Decision decision = AssistantVote.decide(answers, draft);
+        if (!decision.agreed()) {
+            return null;
+        }
+        final String winning = AssistantVote.callParts((TurnResult) decision.winner().getResult());
+        final long agreeing = answers.stream().filter(answer -> problem(answer, draft) == null
+                && AssistantVote.callParts((TurnResult) answer.getResult()).equals(winning)).count();
+        return 2 * agreeing > ballot.votes() ? decision : null;
     }
 
     /**
