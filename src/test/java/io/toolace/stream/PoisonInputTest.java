@@ -8,6 +8,7 @@ import io.toolace.stream.kafka.DeadLetters;
 import io.toolace.stream.kafka.PipelineConfig;
 import io.toolace.stream.kafka.StageRunner;
 import io.toolace.stream.kafka.Topics;
+import io.toolace.stream.llm.CachedBackend;
 import io.toolace.stream.llm.LlmRequests;
 import io.toolace.stream.records.Agent;
 import io.toolace.stream.records.AgentTask;
@@ -139,8 +140,11 @@ class PoisonInputTest {
             final Map<String, Double> countedBefore = counts();
             final List<Written> written = send(producer, catalogue.all());
             final int refused = refusedAtTheProducer(stages, topics);
-            try (Pipeline lateStages = Pipeline.start(config(lateDir).bootstrapServers(stages.bootstrapServers())
-                    .registryUrl(stages.registryUrl()).build(), late, START)) {
+            // The gateway's backend caches its answers, so that the gateway reads llm.cache and meets its poison.
+            final PipelineConfig lateConfig = config(lateDir).bootstrapServers(stages.bootstrapServers())
+                    .registryUrl(stages.registryUrl()).build();
+            try (Pipeline lateStages = Pipeline.start(lateConfig, late, START,
+                    new CachedBackend(Pipeline.proceduralBackend(lateConfig)))) {
                 // Then each record is dead-lettered, rejected with its reason or counted, and no stage stopped
                 final Map<String, Integer> fates = awaitFates(stages, lateStages, written, countedBefore);
 

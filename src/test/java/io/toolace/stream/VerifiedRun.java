@@ -19,7 +19,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * A small real verification run: the embedded broker and registry, the verify stage and the gateway with
- * the procedural backend (every judge asked through it, every answer cached in {@code llm.cache}), fed
+ * the procedural backend (every judge asked through it), fed
  * procedural dialogs made as the dialog stage makes them, until each is decided in {@code samples.verified}
  * or {@code samples.rejected}. For the tests of what reads those topics: replay and export.
  */

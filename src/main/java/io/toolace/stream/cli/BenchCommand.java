@@ -5,29 +5,16 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.management.OperatingSystemMXBean;
 import io.toolace.stream.Pipeline;
-import io.toolace.stream.dialog.ToolSamples;
 import io.toolace.stream.kafka.CommittedKeys;
 import io.toolace.stream.kafka.PipelineConfig;
 import io.toolace.stream.kafka.TopicAdmin;
 import io.toolace.stream.kafka.TopicInfo;
-import io.toolace.stream.kafka.Topics;
-import io.toolace.stream.llm.LlmRequests;
 import io.toolace.stream.llm.openai.OpenAiBackend;
 import io.toolace.stream.llm.openai.OpenAiEndpoint;
 import io.toolace.stream.llm.simulator.Latency;
 import io.toolace.stream.llm.simulator.LlmSimulator;
 import io.toolace.stream.llm.simulator.SimulatorSettings;
-import io.toolace.stream.records.AgentTask;
-import io.toolace.stream.records.ApiDefinition;
-import io.toolace.stream.records.DialogType;
-import io.toolace.stream.records.FunctionCall;
-import io.toolace.stream.records.Lineage;
 import io.toolace.stream.records.LlmReply;
-import io.toolace.stream.records.LlmRequest;
-import io.toolace.stream.records.Role;
-import io.toolace.stream.records.Sample;
-import io.toolace.stream.records.ToolResult;
-import io.toolace.stream.records.Turn;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
@@ -45,19 +32,12 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.concurrent.Callable;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -379,8 +359,8 @@ public final class BenchCommand implements Callable<Integer> {
      * the 10th percentile of replies (the ramp-up is over) and the last {@code concurrency} (the tail
      * drains), against the ideal C / latency. The gateway's CPU is the thread CPU time, over the same
      * window, of the threads that do its work: its own thread (consumer, dispatch, producer sends), the
-     * HTTP client's selector and workers (requests out, answers parsed), and its producer's network
-     * thread. The simulator, the broker and this benchmark's own clients run in the same JVM but on
+     * openai client's threads (prompts built, requests out, answers parsed), the HTTP client's selector,
+     * the endpoint guard's timer and its producer's network thread. The simulator, the broker and this benchmark's own clients run in the same JVM but on
      * other threads, and are reported apart.
      */
     private int gateway(final Path dataDir) throws Exception {
@@ -395,8 +375,8 @@ public final class BenchCommand implements Callable<Integer> {
                         .latency(Latency.fixed(latencyMs)).build());
                 Pipeline pipeline = Pipeline.start(config, Set.of("gateway"), Duration.ofMinutes(2),
                         new OpenAiBackend(OpenAiEndpoint.of(simulator.baseUrl(), "sim")));
-                KafkaConsumer<String, LlmReply> replies = replyConsumer(pipeline)) {
-            fill(pipeline);
+                KafkaConsumer<String, LlmReply> replies = GatewayBenchRequests.replies(pipeline)) {
+            GatewayBenchRequests.fill(pipeline, requests);
             final OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
             final long warm = requests / 10;
             final long last = Math.max(warm + 1, requests - concurrency);
@@ -450,72 +430,6 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** {@code --requests} judge requests on one small finished dialog, each its own correlation id. */
-    private void fill(final Pipeline pipeline) {
-        final Topics topics = pipeline.topics();
-        final Properties props = pipeline.clientConfig().clientProperties();
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, "bench-fill");
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
-        final Sample sample = benchSample();
-        try (KafkaProducer<String, LlmRequest> producer = new KafkaProducer<>(props,
-                topics.llmRequests.keySerde().serializer(), topics.llmRequests.valueSerde().serializer())) {
-            for (int i = 0; i < requests; i++) {
-                final String id = "bench-" + i;
-                producer.send(new ProducerRecord<>(topics.llmRequests.name(), id, LlmRequests.of(
-                        AgentTask.JUDGE_CONSISTENCY, topics.verifyReplies.name(), id, 0, 0, "bench", sample,
-                        System.currentTimeMillis())));
-            }
-        }
-    }
-
-    private static KafkaConsumer<String, LlmReply> replyConsumer(final Pipeline pipeline) {
-        final Topics topics = pipeline.topics();
-        final Properties props = pipeline.clientConfig().consumer("bench-replies");
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "bench-replies");
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        final KafkaConsumer<String, LlmReply> consumer = new KafkaConsumer<>(props,
-                topics.verifyReplies.keySerde().deserializer(), topics.verifyReplies.valueSerde().deserializer());
-        // Assigned, not subscribed: a group join can take seconds, and replies piling up meanwhile would be read
-        // in one burst and counted as a rate the gateway never had.
-        final List<TopicPartition> partitions = consumer.partitionsFor(topics.verifyReplies.name()).stream()
-                .map(info -> new TopicPartition(info.topic(), info.partition())).collect(Collectors.toList());
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
-        partitions.forEach(consumer::position);
-        return consumer;
-    }
-
-    private static Sample benchSample() {
-        final ApiDefinition weather = ApiDefinition.newBuilder()
-                .setId("bench-weather")
-                .setName("get_weather")
-                .setDescription("Returns the current weather for a city.")
-                .setParameters("{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\","
-                        + "\"description\":\"City name.\"}},\"required\":[\"city\"]}")
-                .setResponse("{\"type\":\"object\",\"properties\":{\"temperature_c\":{\"type\":\"number\","
-                        + "\"description\":\"Degrees Celsius.\"}}}")
-                .setLineage(Lineage.newBuilder().build())
-                .build();
-        final List<ApiDefinition> tools = List.of(weather);
-        return Sample.newBuilder()
-                .setId("bench-sample")
-                .setDialogId("bench-dialog")
-                .setPlannerPartition(0)
-                .setDialogType(DialogType.SINGLE)
-                .setSystem(ToolSamples.systemPrompt(tools))
-                .setTools(tools)
-                .setTurns(List.of(
-                        new Turn(Role.USER, "What is the weather in Paris right now?", List.of(), List.of(), List.of()),
-                        new Turn(Role.ASSISTANT, null, List.of(new FunctionCall("get_weather", "{\"city\":\"Paris\"}")),
-                                List.of(), List.of("need_tool: yes", "api: get_weather", "required: city <- user")),
-                        new Turn(Role.TOOL, null, List.of(), List.of(new ToolResult("get_weather",
-                                "{\"temperature_c\":18.5}")), List.of()),
-                        new Turn(Role.ASSISTANT, "It is 18.5 °C in Paris right now.", List.of(), List.of(),
-                                List.of("need_tool: no"))))
-                .setLineage(Lineage.newBuilder().build())
-                .build();
-    }
-
     /** CPU nanoseconds of every live thread, by name and id. */
     static Map<String, Long> threadCpu() {
         final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -544,7 +458,8 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private static boolean isGatewayThread(final String name) {
-        return name.startsWith("llm-gateway#") || name.startsWith("HttpClient-")
+        return name.startsWith("llm-gateway#") || name.startsWith("HttpClient-") || name.startsWith("openai-client-")
+                || name.startsWith("toolace-llm-guard#")
                 || name.startsWith("kafka-producer-network-thread") && !name.contains("bench-")
                 || name.startsWith("kafka-coordinator-heartbeat-thread") && name.contains("gateway");
     }

@@ -7,14 +7,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Base64;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.avro.Schema;
-import org.apache.avro.generic.IndexedRecord;
 import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.Encoder;
 import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumWriter;
 
 /**
@@ -37,7 +35,6 @@ import org.apache.avro.specific.SpecificDatumWriter;
 public final class CacheKey {
 
     private static final Schema PAYLOAD = LlmRequest.getClassSchema().getField("payload").schema();
-    private static final String LINEAGE = Lineage.getClassSchema().getFullName();
     private static final int CREATED_AT = Lineage.getClassSchema().getField("createdAtMs").pos();
 
     private CacheKey() {}
@@ -49,13 +46,15 @@ public final class CacheKey {
                 Base64.getEncoder().encodeToString(canonicalPayload(request)));
     }
 
-    /** Avro binary of a copy of the payload with the volatile fields zeroed and maps in key order. */
+    /**
+     * Avro binary of the payload with the volatile fields written as zero and maps in key order: the bytes a
+     * canonicalised copy would encode to, written straight from the payload, which is not copied.
+     */
     static byte[] canonicalPayload(final LlmRequest request) {
-        final Object copy = canonical(SpecificData.get().deepCopy(PAYLOAD, request.getPayload()), PAYLOAD);
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
         final BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
         try {
-            new SpecificDatumWriter<>(PAYLOAD).write(copy, encoder);
+            new CanonicalWriter().write(request.getPayload(), encoder);
             encoder.flush();
         } catch (final IOException e) {
             throw new UncheckedIOException(e);
@@ -63,36 +62,28 @@ public final class CacheKey {
         return out.toByteArray();
     }
 
-    @SuppressWarnings("unchecked")
-    private static Object canonical(final Object datum, final Schema schema) {
-        switch (schema.getType()) {
-            case RECORD -> {
-                final IndexedRecord record = (IndexedRecord) datum;
-                for (final Schema.Field field : schema.getFields()) {
-                    if (schema.getFullName().equals(LINEAGE) && field.pos() == CREATED_AT) {
-                        record.put(field.pos(), 0L);
-                    } else {
-                        record.put(field.pos(), canonical(record.get(field.pos()), field.schema()));
-                    }
-                }
-                return record;
+    /** Writes lineage timestamps as 0 and maps sorted by key, since Avro writes a map in its iteration order. */
+    private static final class CanonicalWriter extends SpecificDatumWriter<Object> {
+
+        CanonicalWriter() {
+            super(PAYLOAD);
+        }
+
+        @Override
+        protected void writeField(final Object datum, final Schema.Field field, final Encoder out, final Object state)
+                throws IOException {
+            if (datum instanceof Lineage && field.pos() == CREATED_AT) {
+                write(field.schema(), 0L, out);
+            } else {
+                super.writeField(datum, field, out, state);
             }
-            case UNION -> {
-                return canonical(datum, schema.getTypes().get(SpecificData.get().resolveUnion(schema, datum)));
-            }
-            case ARRAY -> {
-                final List<Object> list = (List<Object>) datum;
-                list.replaceAll(element -> canonical(element, schema.getElementType()));
-                return list;
-            }
-            case MAP -> {
-                final Map<String, Object> sorted = new TreeMap<>();
-                ((Map<?, ?>) datum).forEach((k, v) -> sorted.put(k.toString(), canonical(v, schema.getValueType())));
-                return sorted;
-            }
-            default -> {
-                return datum;
-            }
+        }
+
+        @Override
+        protected void writeMap(final Schema schema, final Object datum, final Encoder out) throws IOException {
+            final Map<String, Object> sorted = new TreeMap<>();
+            ((Map<?, ?>) datum).forEach((k, v) -> sorted.put(k.toString(), v));
+            super.writeMap(schema, sorted, out);
         }
     }
 }

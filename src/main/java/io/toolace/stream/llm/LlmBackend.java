@@ -30,6 +30,15 @@ public interface LlmBackend extends AutoCloseable {
         return "";
     }
 
+    /**
+     * Whether the gateway keeps this backend's answers in {@code llm.cache} and answers from them. Worth it for
+     * a backend whose calls are paid for or slow; not for one that answers in microseconds for nothing, where
+     * the key (a hash over the whole payload) and the entry written cost more than asking again.
+     */
+    default boolean cachesAnswers() {
+        return true;
+    }
+
     CompletableFuture<LlmReply> answer(LlmRequest request);
 
     @Override

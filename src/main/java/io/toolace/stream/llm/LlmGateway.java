@@ -111,7 +111,8 @@ public final class LlmGateway implements AutoCloseable {
     private volatile boolean running = true;
 
     /**
-     * @param cacheEntries answers kept in memory for reuse, at most; 0 turns the cache off
+     * @param cacheEntries answers kept in memory for reuse, at most; 0 turns the cache off, as does a backend
+     *     whose answers are not worth caching ({@link LlmBackend#cachesAnswers()})
      * @param prices what each model's tokens cost
      */
     public LlmGateway(final Topics topics, final LlmBackend backend, final int concurrency, final int cacheEntries,
@@ -127,7 +128,7 @@ public final class LlmGateway implements AutoCloseable {
         this.replies = topics.speciationReplies.valueSerde().serializer();
         this.cacheEntries = topics.llmCache.valueSerde().serializer();
         this.calls = topics.llmUsage.valueSerde().serializer();
-        this.cache = new LlmCache(cacheEntries);
+        this.cache = new LlmCache(backend.cachesAnswers() ? cacheEntries : 0);
         this.accounting = new LlmAccounting(prices);
         this.client = KafkaClientConfig.of(bootstrapServers, clientProperties);
         this.consumer = new KafkaConsumer<>(consumerProperties(topics, clientProperties, bootstrapServers, concurrency,
@@ -168,8 +169,8 @@ public final class LlmGateway implements AutoCloseable {
 
     public void start() {
         thread.start();
-        LOG.info("llm gateway running: backend {} model {}, up to {} requests in flight", backend.name(),
-                backend.model(), concurrency);
+        LOG.info("llm gateway running: backend {} model {}, up to {} requests in flight, answers {}", backend.name(),
+                backend.model(), concurrency, cache.enabled() ? "cached" : "not cached");
     }
 
     /** Requests answered (replies acknowledged by the broker) since start. */

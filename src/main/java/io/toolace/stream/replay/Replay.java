@@ -209,6 +209,11 @@ public final class Replay {
         }
 
         @Override
+        public boolean cachesAnswers() {
+            return backend.cachesAnswers();
+        }
+
+        @Override
         public CompletableFuture<LlmReply> answer(final LlmRequest request) {
             calls.incrementAndGet();
             return backend.answer(request);

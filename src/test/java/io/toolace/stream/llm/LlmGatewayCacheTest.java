@@ -8,8 +8,16 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
 import io.toolace.stream.Pipeline;
 import io.toolace.stream.StageFixtures;
+import io.toolace.stream.TopicReader;
 import io.toolace.stream.kafka.PipelineConfig;
 import io.toolace.stream.kafka.Topics;
+import io.toolace.stream.llm.openai.OpenAiBackend;
+import io.toolace.stream.llm.openai.OpenAiEndpoint;
+import io.toolace.stream.llm.procedural.ProceduralBackend;
+import io.toolace.stream.llm.procedural.ProceduralSettings;
+import io.toolace.stream.llm.simulator.Latency;
+import io.toolace.stream.llm.simulator.LlmSimulator;
+import io.toolace.stream.llm.simulator.SimulatorSettings;
 import io.toolace.stream.records.AgentTask;
 import io.toolace.stream.records.DialogDraft;
 import io.toolace.stream.records.Lineage;
@@ -178,6 +186,53 @@ class LlmGatewayCacheTest {
             // Then it is answered from the cache read on start
             assertThat(backend.calls("d-2")).isZero();
             assertThat(replies).extracting(r -> r.getUsage().getCached()).containsExactly(false, true);
+            assertThat(pipeline.gateway().cachedAnswers()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void theProceduralBackendsAnswersAreNotCachedAsTheyCostNothing() throws Exception {
+        try (Pipeline pipeline = Pipeline.start(config(), Set.of("gateway"), START,
+                new ProceduralBackend(ProceduralSettings.DEFAULTS))) {
+            final Topics topics = pipeline.topics();
+            // Given a request answered by the procedural backend
+            send(pipeline, request(topics, "p-1", 1_000));
+            final LlmReply first = await(pipeline, topics.dialogReplies, 1).get(0);
+
+            // When it is asked again
+            send(pipeline, request(topics, "p-1", 5_000));
+            final List<LlmReply> replies = await(pipeline, topics.dialogReplies, 2);
+
+            // Then the backend answered both times, the same, and llm.cache got nothing
+            assertThat(first.getError()).isNull();
+            assertThat(replies).extracting(r -> r.getUsage().getCached()).containsExactly(false, false);
+            assertThat(replies.get(1).getResult()).isEqualTo(first.getResult());
+            await(pipeline, topics.llmUsage, 2);
+            assertThat(TopicReader.readAll(pipeline.clientConfig(), topics.llmCache)).isEmpty();
+            assertThat(pipeline.gateway().cachedAnswers()).isZero();
+        }
+    }
+
+    @Test
+    void anOpenAiBackendsAnswersAreStillCached() throws Exception {
+        try (LlmSimulator simulator = LlmSimulator.start(SimulatorSettings.builder().port(0).model("sim")
+                        .latency(Latency.fixed(0)).build());
+                Pipeline pipeline = Pipeline.start(config(), Set.of("gateway"), START,
+                        new OpenAiBackend(OpenAiEndpoint.of(simulator.baseUrl(), "sim")))) {
+            final Topics topics = pipeline.topics();
+            // Given a request the openai backend answered over HTTP
+            send(pipeline, request(topics, "o-1", 1_000));
+            final LlmReply first = await(pipeline, topics.dialogReplies, 1).get(0);
+
+            // When it is asked again
+            send(pipeline, request(topics, "o-1", 5_000));
+            final List<LlmReply> replies = await(pipeline, topics.dialogReplies, 2);
+
+            // Then the second answer came from the cache, which llm.cache keeps
+            assertThat(first.getError()).isNull();
+            assertThat(replies).extracting(r -> r.getUsage().getCached()).containsExactly(false, true);
+            assertThat(replies.get(1).getResult()).isEqualTo(first.getResult());
+            assertThat(await(pipeline, topics.llmCache, 1)).hasSize(1);
             assertThat(pipeline.gateway().cachedAnswers()).isEqualTo(1);
         }
     }

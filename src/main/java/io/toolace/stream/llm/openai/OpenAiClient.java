@@ -13,6 +13,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Non-blocking calls to {@code POST {baseUrl}/chat/completions}, each through the endpoint's
@@ -31,6 +35,13 @@ public final class OpenAiClient {
     /** Enough of an error body to see the server's message, short enough for one log line. */
     private static final int EXCERPT_CHARS = 500;
     private static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * The threads every client's calls run on: building the prompt, sending, reading and parsing the answer.
+     * One pool of a thread per core for the process: the work is CPU only (the waiting is the server's), so
+     * more threads than cores would only switch between them, and the JDK client's default pool grows a
+     * thread per burst of answers.
+     */
+    private static final ExecutorService THREADS = threads();
 
     /** A rough count that errs high for English and JSON; the answer's usage corrects it. */
     private static final int BYTES_PER_TOKEN = 4;
@@ -49,11 +60,26 @@ public final class OpenAiClient {
                 // which the usual local servers (uvicorn under vLLM, llama.cpp) do not speak.
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(connect)
+                .executor(THREADS)
                 .build();
+    }
+
+    private static ExecutorService threads() {
+        final AtomicInteger count = new AtomicInteger();
+        return Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), task -> {
+            final Thread thread = new Thread(task, "openai-client-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     public OpenAiEndpoint endpoint() {
         return endpoint;
+    }
+
+    /** Where work for a call runs that should not hold its caller: the threads the client's answers complete on. */
+    Executor executor() {
+        return THREADS;
     }
 
     /**

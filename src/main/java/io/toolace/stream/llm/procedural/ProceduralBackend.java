@@ -70,6 +70,12 @@ public final class ProceduralBackend implements LlmBackend {
         return "seed=" + settings.seed() + ",faultRate=" + settings.faultRate();
     }
 
+    /** Asking again costs nothing and gives the same answer: it is seeded by the request id. */
+    @Override
+    public boolean cachesAnswers() {
+        return false;
+    }
+
     @Override
     public CompletableFuture<LlmReply> answer(final LlmRequest request) {
         return CompletableFuture.supplyAsync(() -> reply(request), workers);

@@ -53,6 +53,12 @@ public final class RoutingBackend implements LlmBackend {
                 .collect(Collectors.joining(","));
     }
 
+    /** Cached when any route's backend is worth caching: a key spans every route, and a free route's entries cost little. */
+    @Override
+    public boolean cachesAnswers() {
+        return backends.stream().anyMatch(LlmBackend::cachesAnswers);
+    }
+
     /**
      * Asks one replica of the task's route; when that replica gave no answer at all (its retries ran out,
      * its circuit opened, nothing was paid for), asks another replica once, so one dead replica of several
