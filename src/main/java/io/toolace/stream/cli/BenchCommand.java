@@ -218,7 +218,6 @@ public final class BenchCommand implements Callable<Integer> {
         final PipelineConfig config = PipelineConfig.builder(dataDir).partitions(partitions)
                 .maxGeneration(maxGeneration).commitInterval(commitInterval).build();
         final OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         final ObjectNode result = new ObjectMapper().createObjectNode()
                 .put("scenario", scenario).put("at", Instant.now().toString())
                 .put("cores", Runtime.getRuntime().availableProcessors()).put("partitions", partitions)
@@ -253,8 +252,7 @@ public final class BenchCommand implements Callable<Integer> {
             while (System.nanoTime() < until && pipeline.failure() == null) {
                 progress.maybePrint();
                 if (System.nanoTime() >= nextHeap) {
-                    System.gc();
-                    final long heapMb = memory.getHeapMemoryUsage().getUsed() >> 20;
+                    final long heapMb = HeapAfterGc.megabytes();
                     heapCurve.add(heapMb);
                     out.printf("  %5.0f s  heap %d MB after GC, %.1f verified/s so far%n",
                             (System.nanoTime() - started) / 1e9, heapMb,
@@ -267,8 +265,7 @@ public final class BenchCommand implements Callable<Integer> {
             final double seconds = (System.nanoTime() - from) / 1e9;
             final long samples = verified.records() - fromCount;
             final double cpu = (os.getProcessCpuTime() - fromCpu) / 1e9;
-            System.gc();
-            final long heapMb = memory.getHeapMemoryUsage().getUsed() >> 20;
+            final long heapMb = HeapAfterGc.megabytes();
             final boolean measured = pipeline.failure() == null && seconds >= window.toSeconds() * 0.99;
             result.put("measured", measured).put("verified", samples).put("seconds", round(seconds))
                     .put("verifiedPerSecond", round(samples / seconds)).put("warmupSeconds", round(warmupSeconds))

@@ -16,7 +16,6 @@ import io.toolace.stream.llm.simulator.LlmSimulator;
 import io.toolace.stream.llm.simulator.SimulatorSettings;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -83,7 +82,6 @@ final class SimulatedBench {
         final PipelineConfig config = PipelineConfig.builder(dataDir).partitions(partitions)
                 .gatewayConcurrency(concurrency).assistantVotes(simulated ? 3 : 1).build();
         final OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         final double meanLatencyMs = meanMs(latency);
         final double bound = concurrency * 1000.0 / meanLatencyMs;
         final ObjectNode result = new ObjectMapper().createObjectNode()
@@ -124,8 +122,7 @@ final class SimulatedBench {
             final double cpu = (os.getProcessCpuTime() - fromCpu) / 1e9;
             final double gatewayCpu = BenchCommand.cpuSeconds(threadsFrom, BenchCommand.threadCpu(),
                     SimulatedBench::isGatewayThread);
-            System.gc();
-            final long heapMb = memory.getHeapMemoryUsage().getUsed() >> 20;
+            final long heapMb = HeapAfterGc.megabytes();
             final boolean measured = pipeline.failure() == null && seconds >= window.toSeconds() * 0.99;
             final CostPerSample.Report cost = cost(pipeline);
             final CostPerSample.Row all = cost.total();
