@@ -72,13 +72,15 @@ import picocli.CommandLine.Spec;
                 "gateway: calls/s the LLM gateway sustains against the LLM simulator at --latency-ms and --concurrency,"
                         + " and the CPU the gateway itself uses.",
                 "e2e-procedural: verified dialogs/s of the whole pipeline (every stage, the gateway, exactly-once) on"
-                        + " the procedural backend at steady state, with the CPU and heap it takes."})
+                        + " the procedural backend at steady state, with the CPU and heap it takes.",
+                "verifier: rule-layer samples per CPU-second of one thread on the ToolACE and BFCL samples in --data"
+                        + " (no broker)."})
 public final class BenchCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "SCENARIO", description = "pool-growth, gateway or e2e-procedural")
+    @Parameters(index = "0", paramLabel = "SCENARIO", description = "pool-growth, gateway, e2e-procedural or verifier")
     String scenario;
 
     @Option(names = "--pool-size", defaultValue = "26507",
@@ -118,11 +120,19 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--keep", description = "Keep the benchmark's data directory (printed) instead of deleting it.")
     boolean keep;
 
+    @Option(names = "--data", defaultValue = "../shared/data",
+            description = "verifier: folder with toolace/*.jsonl and bfcl/ (question files, possible_answer/) (default: ${DEFAULT-VALUE}).")
+    Path data;
+
+    @Option(names = "--rounds", defaultValue = "10",
+            description = "verifier: measured rounds of one CPU-second per sample set, after 5 warm-up rounds (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
     @Override
     public Integer call() throws Exception {
-        if (!List.of("pool-growth", "gateway", "e2e-procedural").contains(scenario)) {
+        if (!List.of("pool-growth", "gateway", "e2e-procedural", "verifier").contains(scenario)) {
             spec.commandLine().getErr().println("bench: no scenario '" + scenario
-                    + "'; scenarios: pool-growth, gateway, e2e-procedural");
+                    + "'; scenarios: pool-growth, gateway, e2e-procedural, verifier");
             return 2;
         }
         final Path dataDir = Files.createTempDirectory("toolace-bench-");
@@ -130,6 +140,8 @@ public final class BenchCommand implements Callable<Integer> {
             return switch (scenario) {
                 case "gateway" -> gateway(dataDir);
                 case "e2e-procedural" -> e2eProcedural(dataDir);
+                case "verifier" -> VerifierBench.run(spec.commandLine().getOut(), spec.commandLine().getErr(), data, rounds,
+                        this::appendJson);
                 default -> poolGrowth(dataDir);
             };
         } finally {
