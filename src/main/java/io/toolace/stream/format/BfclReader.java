@@ -29,7 +29,8 @@ import java.util.stream.Stream;
  * question's messages, then one assistant turn calling every ground-truth function in order (the calls of
  * a parallel or parallel-multiple entry all in that one turn, as BFCL expects them). Each argument takes
  * its first acceptable value that is not {@code ""} or {@code null}, which BFCL writes for "may be left
- * out", so as many values as possible are type-checked; an argument with no other value is left out.
+ * out", so as many values as possible are type-checked; an argument with no other value is left out, and
+ * a value given alone rather than in a list is taken as it is.
  * Dict values are resolved key by key in the same way, and the dicts inside lists item by item.
  *
  * <p>What gives no sample is an {@link ReadResult.Unreadable} with the reason, never dropped: an entry
@@ -190,7 +191,7 @@ public final class BfclReader {
                 final ObjectNode tool = calls.addObject();
                 tool.put("id", "call_" + (calls.size() - 1));
                 tool.put("type", "function");
-                tool.putObject("function").put("name", function.getKey()).set("arguments", firstAcceptable(function.getValue(), function.getKey()));
+                tool.putObject("function").put("name", function.getKey()).set("arguments", firstAcceptable(function.getValue()));
             }
         }
         final ArrayNode tools = record.putArray("tools");
@@ -199,17 +200,18 @@ public final class BfclReader {
     }
 
     /** A dict of acceptable-value lists as a dict of chosen values; see the class comment. */
-    private static ObjectNode firstAcceptable(final JsonNode options, final String where) throws MalformedSampleException {
+    private static ObjectNode firstAcceptable(final JsonNode options) {
         final ObjectNode chosen = Json.MAPPER.createObjectNode();
         for (final Iterator<Map.Entry<String, JsonNode>> fields = options.fields(); fields.hasNext(); ) {
             final Map.Entry<String, JsonNode> field = fields.next();
             if (!field.getValue().isArray()) {
-                throw new MalformedSampleException("the acceptable values of " + where + "." + field.getKey() + " are "
-                        + Records.kind(field.getValue()) + ", expected a list");
+                // A few answers give a nested key one value instead of a list of them (simple_java_64).
+                chosen.set(field.getKey(), resolve(field.getValue()));
+                continue;
             }
             for (final JsonNode option : field.getValue()) {
                 if (!option.isNull() && !(option.isTextual() && option.textValue().isEmpty())) {
-                    chosen.set(field.getKey(), resolve(option, where + "." + field.getKey()));
+                    chosen.set(field.getKey(), resolve(option));
                     break;
                 }
             }
@@ -217,14 +219,14 @@ public final class BfclReader {
         return chosen;
     }
 
-    private static JsonNode resolve(final JsonNode value, final String where) throws MalformedSampleException {
+    private static JsonNode resolve(final JsonNode value) {
         if (value.isObject()) {
-            return firstAcceptable(value, where);
+            return firstAcceptable(value);
         }
         if (value.isArray()) {
             final ArrayNode items = Json.MAPPER.createArrayNode();
             for (final JsonNode item : value) {
-                items.add(resolve(item, where + "[]"));
+                items.add(resolve(item));
             }
             return items;
         }

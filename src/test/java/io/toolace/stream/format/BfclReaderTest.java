@@ -87,7 +87,7 @@ class BfclReaderTest {
     void malformedQuestionsAreUnreadableWithTheReason() throws IOException {
         final Path answers = write("answers.json",
                 "{\"id\": \"q1\", \"ground_truth\": [{\"f\": {\"x\": [1]}}]}",
-                "{\"id\": \"q2\", \"ground_truth\": [{\"f\": {\"x\": 1}}]}",
+                "{\"id\": \"q2\", \"ground_truth\": [{\"f\": [1]}]}",
                 "{\"id\": \"q3\", \"ground_truth\": []}");
         final BfclReader reader = BfclReader.fromAnswerFiles(List.of(answers), problem -> { });
         final String function = "\"function\": [{\"name\": \"f\", \"description\": \"F.\", \"parameters\": {\"type\": \"dict\","
@@ -100,7 +100,7 @@ class BfclReaderTest {
         assertThat(reason(reader.read("{\"id\": \"q1\", \"question\": \"x?\", " + function + "}")))
                 .isEqualTo("bfcl: 'question' is not a list of turns, each a list of messages");
         assertThat(reason(reader.read("{\"id\": \"q2\", " + question + ", " + function + "}")))
-                .isEqualTo("bfcl: the acceptable values of f.x are a number, expected a list");
+                .isEqualTo("bfcl: the arguments of f are a list, expected {argument: [acceptable values]}");
         assertThat(reason(reader.read("{\"id\": \"q3\", " + question + ", " + function + "}")))
                 .isEqualTo("bfcl: the possible answer has no 'ground_truth' calls");
         assertThat(reason(reader.read("{\"question\": []}"))).isEqualTo("bfcl: the entry has no 'id'");

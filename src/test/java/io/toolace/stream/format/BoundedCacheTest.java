@@ -31,9 +31,9 @@ class BoundedCacheTest {
 
         IntStream.range(0, 100_000).parallel().forEach(i -> cache.get(i, k -> -k));
 
-        assertThat(cache.size()).isLessThanOrEqualTo(2 * 100 + Runtime.getRuntime().availableProcessors());
-        assertThat(cache.peek(99_999)).isEqualTo(-99_999);
-        assertThat(cache.peek(0)).isNull();
+        final int bound = 2 * 100 + Runtime.getRuntime().availableProcessors();
+        assertThat(cache.size()).isLessThanOrEqualTo(bound);
+        assertThat(IntStream.range(0, 100_000).filter(i -> cache.peek(i) != null).count()).isBetween(100L, (long) bound);
     }
 
     @Test
