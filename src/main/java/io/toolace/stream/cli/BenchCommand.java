@@ -57,13 +57,19 @@ import picocli.CommandLine.Spec;
                 "e2e-procedural: verified dialogs/s of the whole pipeline (every stage, the gateway, exactly-once) on"
                         + " the procedural backend at steady state, with the CPU and heap it takes.",
                 "e2e-simulated: the same against the LLM simulator (--llm-latency, --concurrency 64 unless given), with the"
-                        + " LLM calls and tokens per verified dialog by dialog type and the calls spent on rejected ones."})
+                        + " LLM calls and tokens per verified dialog by dialog type and the calls spent on rejected ones.",
+                "verifier: rule-layer samples per CPU-second of one thread on the ToolACE and BFCL samples in --data"
+                        + " (no broker)."})
 public final class BenchCommand implements Callable<Integer> {
+
+    private static final List<String> SCENARIOS =
+            List.of("pool-growth", "gateway", "e2e-procedural", "e2e-simulated", "verifier");
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "SCENARIO", description = "pool-growth, gateway, e2e-procedural or e2e-simulated")
+    @Parameters(index = "0", paramLabel = "SCENARIO",
+            description = "pool-growth, gateway, e2e-procedural, e2e-simulated or verifier")
     String scenario;
 
     @Option(names = "--pool-size", defaultValue = "26507",
@@ -131,11 +137,19 @@ public final class BenchCommand implements Callable<Integer> {
                     + " which counts no tokens (default: ${DEFAULT-VALUE}).")
     String llm;
 
+    @Option(names = "--data", defaultValue = "../shared/data",
+            description = "verifier: folder with toolace/*.jsonl and bfcl/ (question files, possible_answer/) (default: ${DEFAULT-VALUE}).")
+    Path data;
+
+    @Option(names = "--rounds", defaultValue = "10",
+            description = "verifier: measured rounds of one CPU-second per sample set, after 5 warm-up rounds (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
     @Override
     public Integer call() throws Exception {
-        if (!List.of("pool-growth", "gateway", "e2e-procedural", "e2e-simulated").contains(scenario)) {
+        if (!SCENARIOS.contains(scenario)) {
             spec.commandLine().getErr().println("bench: no scenario '" + scenario
-                    + "'; scenarios: pool-growth, gateway, e2e-procedural, e2e-simulated");
+                    + "'; scenarios: " + String.join(", ", SCENARIOS));
             return 2;
         }
         final Path dataDir = Files.createTempDirectory("toolace-bench-");
@@ -147,6 +161,8 @@ public final class BenchCommand implements Callable<Integer> {
                         spec.commandLine().getParseResult().hasMatchedOption("--concurrency") ? concurrency : 64,
                         llmLatency != null ? Latency.parse(llmLatency) : Latency.fixed(latencyMs), warmupSamples,
                         window, timeout, this::appendJson).run(dataDir);
+                case "verifier" -> VerifierBench.run(spec.commandLine().getOut(), spec.commandLine().getErr(), data, rounds,
+                        this::appendJson);
                 default -> poolGrowth(dataDir);
             };
         } finally {

@@ -3,6 +3,7 @@ package io.toolace.stream.cli;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.toolace.stream.format.BfclReader;
 import io.toolace.stream.format.ReadResult;
 import io.toolace.stream.format.SampleFormat;
 import io.toolace.stream.format.SampleReader;
@@ -28,7 +29,9 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -56,6 +59,7 @@ public final class VerifyCommand implements Callable<Integer> {
     private static final int EXIT_FAILED_SAMPLES = 1;
     private static final int EXIT_USAGE_OR_IO = 2;
     private static final String STDIN = "-";
+    private static final String BFCL = "bfcl";
     /** One report object per line: lines are separated by '\n', not by Jackson's default space. */
     private static final JsonFactory REPORT_JSON = new JsonFactoryBuilder().rootValueSeparator((String) null).build();
 
@@ -63,8 +67,14 @@ public final class VerifyCommand implements Callable<Integer> {
     enum Layer { RULE, MODEL }
 
     @Option(names = "--format", paramLabel = "F", converter = FormatConverter.class,
-            description = "toolace, openai or sharegpt; detected per line when left out")
-    private SampleFormat format;
+            description = "toolace, openai, sharegpt or bfcl; detected per line when left out, except bfcl (BFCL question"
+                    + " files, read with their possible answers: see --answers)")
+    private String format;
+
+    @Option(names = "--answers", paramLabel = "POSSIBLE_ANSWER.json",
+            description = "with --format bfcl: BFCL possible-answer files, repeatable, matched to questions by id; default:"
+                    + " each question file's possible_answer/<same name>")
+    private List<Path> answers = List.of();
 
     @Option(names = "--report", paramLabel = "R.jsonl",
             description = "write one JSON line per sample: {\"id\", \"passed\", \"failures\": [{\"rule\", \"layer\", \"turn\", \"message\"}]}")
@@ -121,13 +131,20 @@ public final class VerifyCommand implements Callable<Integer> {
                 return EXIT_USAGE_OR_IO;
             }
         }
+        final Function<String, ReadResult> reader;
+        try {
+            reader = reader(err);
+        } catch (final IOException e) {
+            err.println("verify: " + e.getMessage());
+            return EXIT_USAGE_OR_IO;
+        }
         final Tally tally = new Tally();
         // Streams built by hand, not Files.newBufferedReader/Writer: those fail on malformed UTF-8,
         // while a dataset line with broken bytes must become a failed sample (U+FFFD is an invalid char).
         try (Writer reportWriter = report == null ? null
                 : new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(report), StandardCharsets.UTF_8), 1 << 16);
              JsonGenerator reportJson = reportWriter == null ? null : REPORT_JSON.createGenerator(reportWriter)) {
-            final Run run = new Run(new SampleReader(format), new RuleVerifier(config), reportJson, files.size() > 1, tally);
+            final Run run = new Run(reader, new RuleVerifier(config), reportJson, files.size() > 1, tally);
             for (final String file : files) {
                 run.file(file);
             }
@@ -143,6 +160,39 @@ public final class VerifyCommand implements Callable<Integer> {
         return strict && tally.failed > 0 ? EXIT_FAILED_SAMPLES : 0;
     }
 
+    /**
+     * How each line is read: as a sample of the given format or the one it looks like, or, for BFCL, as a
+     * question with its possible answer. A possible-answer line that gives none is reported on stderr, and
+     * its question then fails as one without an answer.
+     */
+    private Function<String, ReadResult> reader(final PrintWriter err) throws IOException {
+        if (!BFCL.equals(format)) {
+            if (!answers.isEmpty()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--answers is for --format bfcl");
+            }
+            return new SampleReader(format == null ? null : SampleFormat.byId(format))::read;
+        }
+        final List<Path> answerFiles = new ArrayList<>(answers);
+        if (answerFiles.isEmpty()) {
+            for (final String file : files) {
+                final Optional<Path> beside = file.equals(STDIN) ? Optional.empty() : BfclReader.answersBeside(Path.of(file));
+                if (beside.isEmpty()) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "bfcl: no "
+                            + Path.of("possible_answer", Path.of(file).getFileName().toString()) + " beside " + file + "; name the possible answers with --answers");
+                }
+                answerFiles.add(beside.get());
+            }
+        }
+        for (final Path file : answerFiles) {
+            if (!isReadableFile(file.toString())) {
+                throw new IOException("cannot read " + file);
+            }
+        }
+        final BfclReader bfcl = BfclReader.fromAnswerFiles(answerFiles, problem -> err.println("verify: bfcl: " + problem));
+        LOG.info("read {} BFCL possible answers from {}", bfcl.answers(), answerFiles);
+        return bfcl::read;
+    }
+
     /** Checked before the run, so a typo in the last of many files fails at once, not after hours. */
     private static boolean isReadableFile(final String file) {
         try {
@@ -155,7 +205,7 @@ public final class VerifyCommand implements Callable<Integer> {
     }
 
     /** One verification run over the files, writing the report as it goes. */
-    private record Run(SampleReader reader, RuleVerifier verifier, JsonGenerator report, boolean nameFiles, Tally tally) {
+    private record Run(Function<String, ReadResult> reader, RuleVerifier verifier, JsonGenerator report, boolean nameFiles, Tally tally) {
 
         void file(final String file) throws IOException {
             final long started = System.nanoTime();
@@ -179,7 +229,7 @@ public final class VerifyCommand implements Callable<Integer> {
         }
 
         private void sample(final String file, final long lineNumber, final String line) throws IOException {
-            final ReadResult read = reader.read(line);
+            final ReadResult read = reader.apply(line);
             final List<Failure> failures = read instanceof ReadResult.Read ok
                     ? verifier.verify(ok.sample())
                     : List.of(Failure.of(Rule.DIALOG_UNREADABLE, -1, ((ReadResult.Unreadable) read).reason()));
@@ -248,13 +298,17 @@ public final class VerifyCommand implements Callable<Integer> {
         }
     }
 
-    static final class FormatConverter implements CommandLine.ITypeConverter<SampleFormat> {
+    /** A sample format's id, or {@code bfcl}. */
+    static final class FormatConverter implements CommandLine.ITypeConverter<String> {
         @Override
-        public SampleFormat convert(final String value) {
+        public String convert(final String value) {
+            if (BFCL.equalsIgnoreCase(value)) {
+                return BFCL;
+            }
             try {
-                return SampleFormat.byId(value);
+                return SampleFormat.byId(value).id();
             } catch (final IllegalArgumentException e) {
-                throw new CommandLine.TypeConversionException(e.getMessage());
+                throw new CommandLine.TypeConversionException(e.getMessage() + ", or bfcl");
             }
         }
     }

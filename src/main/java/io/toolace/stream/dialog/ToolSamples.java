@@ -3,6 +3,7 @@ package io.toolace.stream.dialog;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.toolace.stream.format.BoundedCache;
 import io.toolace.stream.format.FunctionCall;
 import io.toolace.stream.format.Json;
 import io.toolace.stream.format.Message;
@@ -19,6 +20,7 @@ import io.toolace.stream.records.Turn;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Between the pipeline's records and the verifier's neutral model: the rule layer, the system prompt
@@ -26,10 +28,41 @@ import java.util.List;
  */
 public final class ToolSamples {
 
+    /**
+     * Tool specs kept, per generation of the cache: a sample repeats its pool's APIs, whose schemas would
+     * otherwise be parsed again for every sample that offers them.
+     */
+    private static final int CACHED_SPECS = 2_048;
+    private static final BoundedCache<String, Parsed> SPECS = new BoundedCache<>(CACHED_SPECS);
+
+    /** An API's texts and their spec, so a cached spec is used only for the same definition under its id. */
+    private record Parsed(String name, String description, String parameters, String response, ToolSpec spec) {
+
+        boolean isOf(final ApiDefinition api) {
+            return Objects.equals(parameters, api.getParameters()) && Objects.equals(response, api.getResponse())
+                    && Objects.equals(name, api.getName()) && Objects.equals(description, api.getDescription());
+        }
+    }
+
     private ToolSamples() {}
 
+    /**
+     * The API as a tool spec. The spec's schema nodes may be shared with other callers: they must not be
+     * modified. An API id is a content hash in the pipeline, but the spec is reused only when the texts
+     * are equal too: an id may come from anywhere.
+     */
     public static ToolSpec toolSpec(final ApiDefinition api) {
-        return new ToolSpec(api.getName(), api.getDescription(), schema(api.getParameters()), schema(api.getResponse()));
+        final Parsed cached = api.getId() == null ? null : SPECS.peek(api.getId());
+        if (cached != null && cached.isOf(api)) {
+            return cached.spec();
+        }
+        final ToolSpec spec = new ToolSpec(api.getName(), api.getDescription(), schema(api.getParameters()),
+                schema(api.getResponse()));
+        if (api.getId() == null) {
+            return spec;
+        }
+        SPECS.put(api.getId(), new Parsed(api.getName(), api.getDescription(), api.getParameters(), api.getResponse(), spec));
+        return spec;
     }
 
     /**

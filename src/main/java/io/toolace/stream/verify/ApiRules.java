@@ -1,5 +1,6 @@
 package io.toolace.stream.verify;
 
+import io.toolace.stream.format.BoundedCache;
 import io.toolace.stream.format.CallSyntax;
 import io.toolace.stream.format.ToolSpec;
 import java.util.ArrayList;
@@ -18,17 +19,34 @@ import java.util.stream.Collectors;
 public final class ApiRules {
 
     private static final int MAX_PROBLEMS_SHOWN = 5;
+    /**
+     * Compiled tools kept, per generation of the cache. Datasets and the pipeline repeat a pool's tools
+     * across many samples; a few thousand (a few MB of schemas) cover a pool of that size, and a dataset
+     * of distinct tools only ages entries out.
+     */
+    private static final int CACHED_TOOLS = 2_048;
+    private static final BoundedCache<ToolKey, CompiledTool> COMPILED = new BoundedCache<>(CACHED_TOOLS);
 
     private ApiRules() {}
 
-    /** A tool with its compiled parameter schema; {@code parameters} is {@code null} when the tool takes none. */
-    record CompiledTool(ToolSpec spec, ParamSchema parameters) {}
+    /**
+     * A tool with its compiled parameter schema ({@code null} when the tool takes none) and its
+     * definition problems under every rule, filtered by each sample's configuration when reported.
+     */
+    record CompiledTool(ToolSpec spec, ParamSchema parameters, List<Problem> problems) {}
+
+    /** One definition problem of a tool, reported at turn -1. */
+    record Problem(Rule rule, String message) {}
 
     /** The failures of one API definition (turn -1), under all rules. */
     public static List<Failure> check(final ToolSpec tool) {
-        final Findings findings = new Findings(RuleConfig.DEFAULTS);
-        compile(tool, findings);
-        return findings.failures();
+        // Not through the cache: the pool checks each candidate once, and candidates would only push out
+        // the tools that samples repeat.
+        final List<Failure> failures = new ArrayList<>(0);
+        for (final Problem problem : compile(tool).problems()) {
+            failures.add(Failure.of(problem.rule(), -1, problem.message()));
+        }
+        return failures;
     }
 
     /** The failures of a tool list (turn -1): each definition, and names declared twice. */
@@ -54,20 +72,31 @@ public final class ApiRules {
         return byName;
     }
 
+    /** The tool compiled, from the cache when a tool of the same definition was compiled before; its problems go to findings. */
     static CompiledTool compile(final ToolSpec tool, final Findings findings) {
+        final ToolKey key = ToolKey.of(tool);
+        final CompiledTool compiled = key == null ? compile(tool) : COMPILED.get(key, k -> compile(k.tool()));
+        for (final Problem problem : compiled.problems()) {
+            findings.add(problem.rule(), -1, problem.message());
+        }
+        return compiled;
+    }
+
+    private static CompiledTool compile(final ToolSpec tool) {
+        final List<Problem> found = new ArrayList<>(0);
         final String label = tool.name() == null ? "a tool" : "tool '" + tool.name() + "'";
         if (tool.name() == null || tool.name().isBlank()) {
-            findings.add(Rule.API_NAME_INVALID, -1, label + " has no name");
+            found.add(new Problem(Rule.API_NAME_INVALID, label + " has no name"));
         } else if (!CallSyntax.isCallableName(tool.name())) {
-            findings.add(Rule.API_NAME_INVALID, -1, label + ": the name cannot be written as a call (it has brackets, "
-                    + "control characters, surrounding spaces, a leading comma or a '(' that reads as an argument list)");
+            found.add(new Problem(Rule.API_NAME_INVALID, label + ": the name cannot be written as a call (it has brackets, "
+                    + "control characters, surrounding spaces, a leading comma or a '(' that reads as an argument list)"));
         }
         if (tool.description() == null || tool.description().isBlank()) {
-            findings.add(Rule.API_DESCRIPTION_MISSING, -1, label + " has no description");
+            found.add(new Problem(Rule.API_DESCRIPTION_MISSING, label + " has no description"));
         }
         if (tool.parameters() == null) {
             // A tool without parameters takes no arguments; OpenAI lets the schema be left out then.
-            return new CompiledTool(tool, null);
+            return new CompiledTool(tool, null, List.copyOf(found));
         }
         final List<String> problems = new ArrayList<>(0);
         final ParamSchema parameters = ParamSchema.compile(tool.parameters(), "", problems);
@@ -75,9 +104,9 @@ public final class ApiRules {
             // A call passes each parameter as a keyword argument: a name no keyword can spell makes the tool uncallable.
             final List<String> unwritable = parameters.properties().keySet().stream().filter(name -> !CallSyntax.isKeyword(name)).toList();
             if (!unwritable.isEmpty()) {
-                findings.add(Rule.API_NAME_INVALID, -1, label + ": parameter " + unwritable.stream().map(name -> "'" + name + "'")
+                found.add(new Problem(Rule.API_NAME_INVALID, label + ": parameter " + unwritable.stream().map(name -> "'" + name + "'")
                         .collect(Collectors.joining(", ")) + " cannot be written as a keyword argument (empty, or with a space, "
-                        + "quote, bracket, '=' or ',')");
+                        + "quote, bracket, '=' or ',')"));
             }
         }
         if (parameters.types() != JsonType.ANY && parameters.types() != JsonType.OBJECT.bit()) {
@@ -87,9 +116,9 @@ public final class ApiRules {
             problems.add("the response schema is " + JsonType.describeValue(tool.response()) + ", expected an object");
         }
         if (!problems.isEmpty()) {
-            findings.add(Rule.API_SCHEMA_INVALID, -1, label + ": " + summary(problems));
+            found.add(new Problem(Rule.API_SCHEMA_INVALID, label + ": " + summary(problems)));
         }
-        return new CompiledTool(tool, parameters);
+        return new CompiledTool(tool, parameters, List.copyOf(found));
     }
 
     private static String summary(final List<String> problems) {

@@ -17,11 +17,13 @@ public final class RuleVerifier {
     private static final ThreadLocal<TextScan> SCANS = ThreadLocal.withInitial(TextScan::new);
 
     private final RuleConfig config;
-    private final List<CaseInsensitivePhrase> callsOnlyMarkers;
+    /** Null when no marker is configured. */
+    private final CaseInsensitivePhrases callsOnlyMarkers;
 
     public RuleVerifier(final RuleConfig config) {
         this.config = config;
-        this.callsOnlyMarkers = config.callsOnlyMarkers().stream().filter(m -> !m.isEmpty()).map(CaseInsensitivePhrase::new).toList();
+        final List<String> markers = config.callsOnlyMarkers().stream().filter(m -> !m.isEmpty()).toList();
+        this.callsOnlyMarkers = markers.isEmpty() ? null : new CaseInsensitivePhrases(markers);
     }
 
     public RuleConfig config() {
@@ -44,7 +46,7 @@ public final class RuleVerifier {
         return switch (config.callsOnly()) {
             case ALWAYS -> true;
             case NEVER -> false;
-            case DETECT -> system != null && callsOnlyMarkers.stream().anyMatch(marker -> marker.isIn(system));
+            case DETECT -> system != null && callsOnlyMarkers != null && callsOnlyMarkers.isIn(system);
         };
     }
 

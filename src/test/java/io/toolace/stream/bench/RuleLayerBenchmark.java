@@ -1,16 +1,11 @@
 package io.toolace.stream.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.toolace.stream.cli.VerifierBench;
 import io.toolace.stream.dialog.ProceduralDialogs;
 import io.toolace.stream.dialog.ToolSamples;
 import io.toolace.stream.dlv.VerifierRuleLayer;
-import io.toolace.stream.format.Json;
-import io.toolace.stream.format.MalformedSampleException;
+import io.toolace.stream.format.BfclReader;
 import io.toolace.stream.format.ReadResult;
-import io.toolace.stream.format.SampleFormat;
 import io.toolace.stream.format.SampleReader;
 import io.toolace.stream.format.ToolSample;
 import io.toolace.stream.records.Sample;
@@ -24,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -50,11 +44,12 @@ import org.openjdk.jmh.annotations.Warmup;
  *       {@code toolace} = the real ToolACE records in {@code shared/data/toolace} (ShareGPT and
  *       original shape, read by {@link SampleReader}); {@code procedural} = pipeline samples made by
  *       the procedural backend and converted with {@link ToolSamples}; {@code bfcl} = BFCL questions
- *       with their first possible answer, converted to OpenAI records and read.</li>
+ *       with their possible answers, read by {@link BfclReader}.</li>
  *   <li>{@code ruleLayerCheck}: what the verification stage runs per pipeline sample,
  *       {@link VerifierRuleLayer#check} (Avro sample to neutral model, verify, verdicts).</li>
  *   <li>{@code readAndVerifyToolAceLine}: what {@code verify FILE} does per line: detect, parse, verify.</li>
- *   <li>{@code convertBfcl}: a BFCL entry and its answer to an OpenAI record, read to a sample.</li>
+ *   <li>{@code readBfclLine}: what {@code verify --format bfcl} does per line before verifying: parse a
+ *       question line and read it with its possible answer ({@link BfclReader}).</li>
  * </ul>
  *
  * <p>Data from {@code -Dtoolace.data} (default {@code ../shared/data}, relative to the project).
@@ -132,15 +127,25 @@ public class RuleLayerBenchmark {
         }
     }
 
-    /** BFCL entries paired with their possible answers, parsed. */
+    /** BFCL question lines, with the possible answers of their categories. */
     @State(Scope.Benchmark)
-    public static class BfclEntries {
-        JsonNode[][] entries;
+    public static class BfclLines {
+        BfclReader reader;
+        String[] lines;
         int next;
 
         @Setup(Level.Trial)
-        public void load() {
-            entries = bfclEntries().toArray(JsonNode[][]::new);
+        public void load() throws IOException {
+            final List<Path> questions = bfclQuestionFiles();
+            final List<Path> answers = questions.stream().map(q -> BfclReader.answersBeside(q).orElseThrow()).toList();
+            reader = BfclReader.fromAnswerFiles(answers, problem -> {
+                throw new IllegalStateException(problem);
+            });
+            final List<String> all = new ArrayList<>();
+            for (final Path file : questions) {
+                readLines(file).stream().filter(line -> !line.isBlank()).forEach(all::add);
+            }
+            lines = all.toArray(String[]::new);
         }
     }
 
@@ -165,10 +170,10 @@ public class RuleLayerBenchmark {
     }
 
     @Benchmark
-    public ToolSample convertBfcl(final BfclEntries state) throws MalformedSampleException {
-        final JsonNode[] entry = state.entries[state.next];
-        state.next = state.next + 1 == state.entries.length ? 0 : state.next + 1;
-        return SampleFormat.OPENAI.read(toOpenAi(entry[0], entry[1]));
+    public ReadResult readBfclLine(final BfclLines state) {
+        final String line = state.lines[state.next];
+        state.next = state.next + 1 == state.lines.length ? 0 : state.next + 1;
+        return state.reader.read(line);
     }
 
     // ---- data ---------------------------------------------------------------------------------
@@ -186,113 +191,21 @@ public class RuleLayerBenchmark {
     }
 
     static List<ToolSample> toolAceSamples() {
-        final SampleReader reader = SampleReader.detecting();
-        final List<ToolSample> samples = new ArrayList<>();
-        for (final String line : toolAceLines()) {
-            if (reader.read(line) instanceof ReadResult.Read read) {
-                samples.add(read.sample());
-            }
-        }
-        return samples;
+        return VerifierBench.toolAce(DATA);
     }
 
-    /** Each BFCL entry that has a possible answer, with that answer: {entry, answer}. */
-    static List<JsonNode[]> bfclEntries() {
-        final List<JsonNode[]> entries = new ArrayList<>();
-        final Path bfcl = DATA.resolve("bfcl");
-        try (var files = Files.list(bfcl.resolve("possible_answer"))) {
-            for (final Path answers : files.sorted().toList()) {
-                final Map<String, JsonNode> byId = new HashMap<>();
-                for (final String line : readLines(answers)) {
-                    final JsonNode answer = Json.parseOrNull(line);
-                    if (answer != null) {
-                        byId.put(answer.path("id").asText(), answer);
-                    }
-                }
-                for (final String line : readLines(bfcl.resolve(answers.getFileName()))) {
-                    final JsonNode entry = Json.parseOrNull(line);
-                    if (entry != null && byId.containsKey(entry.path("id").asText())) {
-                        entries.add(new JsonNode[] {entry, byId.get(entry.path("id").asText())});
-                    }
-                }
-            }
+    /** The BFCL question files that have a possible-answer file. */
+    static List<Path> bfclQuestionFiles() {
+        try (var files = Files.list(DATA.resolve("bfcl"))) {
+            return files.filter(f -> BfclReader.answersBeside(f).isPresent()).sorted().toList();
         } catch (final IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException("cannot list " + DATA.resolve("bfcl").toAbsolutePath() + " (set -Dtoolace.data)", e);
         }
-        return entries;
     }
 
+    /** The BFCL entries with a possible answer, read by {@link BfclReader}. */
     static List<ToolSample> bfclSamples() {
-        final List<ToolSample> samples = new ArrayList<>();
-        for (final JsonNode[] entry : bfclEntries()) {
-            try {
-                samples.add(SampleFormat.OPENAI.read(toOpenAi(entry[0], entry[1])));
-            } catch (final MalformedSampleException e) {
-                throw new IllegalStateException("BFCL entry " + entry[0].path("id") + " converts to no sample", e);
-            }
-        }
-        return samples;
-    }
-
-    /**
-     * A BFCL entry as an OpenAI record: the first question's messages, then an assistant turn calling
-     * the ground truth with the first possible value of each argument ({@link #resolve}), and the
-     * functions as tools. BFCL's Java and JavaScript answers are source expressions in strings
-     * ({@code "durations"} for an array argument), which the verifier rightly calls type mismatches.
-     */
-    static ObjectNode toOpenAi(final JsonNode entry, final JsonNode answer) {
-        final JsonNodeFactory json = JsonNodeFactory.instance;
-        final ObjectNode record = json.objectNode();
-        record.put("id", entry.path("id").asText());
-        final ArrayNode messages = record.putArray("messages");
-        entry.path("question").path(0).forEach(messages::add);
-        final ObjectNode assistant = messages.addObject();
-        assistant.put("role", "assistant");
-        assistant.putNull("content");
-        final ArrayNode calls = assistant.putArray("tool_calls");
-        int k = 0;
-        for (final JsonNode truth : answer.path("ground_truth")) {
-            for (final Iterator<Map.Entry<String, JsonNode>> it = truth.fields(); it.hasNext(); ) {
-                final Map.Entry<String, JsonNode> function = it.next();
-                final JsonNode arguments = resolve(function.getValue());
-                final ObjectNode call = calls.addObject();
-                call.put("id", "call_" + k++);
-                call.put("type", "function");
-                call.putObject("function").put("name", function.getKey()).put("arguments", arguments.toString());
-            }
-        }
-        final ArrayNode tools = record.putArray("tools");
-        for (final JsonNode function : entry.path("function")) {
-            tools.addObject().put("type", "function").set("function", function);
-        }
-        return record;
-    }
-
-    /**
-     * BFCL lists the possible values of each argument, and inside a dict value again per key: the
-     * first possible value, with the dicts in it resolved the same way; {@code ""} and {@code null}
-     * mean "may be left out".
-     */
-    private static JsonNode resolve(final JsonNode value) {
-        if (value.isObject()) {
-            final ObjectNode resolved = JsonNodeFactory.instance.objectNode();
-            for (final Iterator<Map.Entry<String, JsonNode>> fields = value.fields(); fields.hasNext(); ) {
-                final Map.Entry<String, JsonNode> field = fields.next();
-                for (final JsonNode option : field.getValue()) {
-                    if (!option.isNull() && !(option.isTextual() && option.textValue().isEmpty())) {
-                        resolved.set(field.getKey(), resolve(option));
-                        break;
-                    }
-                }
-            }
-            return resolved;
-        }
-        if (value.isArray()) {
-            final ArrayNode resolved = JsonNodeFactory.instance.arrayNode(value.size());
-            value.forEach(item -> resolved.add(item.isObject() ? resolve(item) : item));
-            return resolved;
-        }
-        return value;
+        return VerifierBench.bfcl(DATA);
     }
 
     private static List<String> readLines(final Path file) {

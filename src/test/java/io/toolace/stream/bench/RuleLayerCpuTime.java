@@ -1,5 +1,6 @@
 package io.toolace.stream.bench;
 
+import io.toolace.stream.cli.CpuTimeRate;
 import io.toolace.stream.dialog.ProceduralDialogs;
 import io.toolace.stream.dialog.ToolSamples;
 import io.toolace.stream.dlv.VerifierRuleLayer;
@@ -8,11 +9,9 @@ import io.toolace.stream.records.Sample;
 import io.toolace.stream.verify.RuleConfig;
 import io.toolace.stream.verify.RuleVerifier;
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,9 +28,7 @@ import java.util.function.IntUnaryOperator;
  */
 public final class RuleLayerCpuTime {
 
-    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static final int WARMUP_ROUNDS = 5;
-    private static volatile long sink;
 
     private RuleLayerCpuTime() {}
 
@@ -58,46 +55,11 @@ public final class RuleLayerCpuTime {
         System.out.printf("%-20s %14s %14s %14s %16s%n", "workload", "min /cpu-s", "median /cpu-s", "max /cpu-s",
                 "median /wall-s");
         for (final Map.Entry<String, IntUnaryOperator> workload : workloads.entrySet()) {
-            for (int r = 0; r < WARMUP_ROUNDS; r++) {
-                round(workload.getValue(), cpuSeconds);
-            }
-            final double[] perCpu = new double[rounds];
-            final double[] perWall = new double[rounds];
-            for (int r = 0; r < rounds; r++) {
-                final double[] rate = round(workload.getValue(), cpuSeconds);
-                perCpu[r] = rate[0];
-                perWall[r] = rate[1];
-            }
-            Arrays.sort(perCpu);
-            Arrays.sort(perWall);
-            System.out.printf("%-20s %14.0f %14.0f %14.0f %16.0f%n", workload.getKey(), perCpu[0], median(perCpu),
-                    perCpu[rounds - 1], median(perWall));
+            final CpuTimeRate.Rates rates = CpuTimeRate.measure(workload.getValue(), WARMUP_ROUNDS, rounds, cpuSeconds);
+            System.out.printf("%-20s %14.0f %14.0f %14.0f %16.0f%n", workload.getKey(), rates.min(), rates.median(),
+                    rates.max(), rates.medianPerWallSecond());
         }
-        System.out.printf("load average at the end %s (sink %d)%n", loadAverage(), sink);
-    }
-
-    /** Runs the workload for about {@code cpuSeconds} of this thread's CPU time: {per CPU-second, per wall second}. */
-    private static double[] round(final IntUnaryOperator workload, final double cpuSeconds) {
-        final long budget = (long) (cpuSeconds * 1e9);
-        final long cpu0 = THREADS.getCurrentThreadCpuTime();
-        final long wall0 = System.nanoTime();
-        long ops = 0;
-        long acc = 0;
-        long cpu;
-        do {
-            for (int k = 0; k < 64; k++) {
-                acc += workload.applyAsInt((int) (ops++ & Integer.MAX_VALUE));
-            }
-            cpu = THREADS.getCurrentThreadCpuTime() - cpu0;
-        } while (cpu < budget);
-        final long wall = System.nanoTime() - wall0;
-        sink += acc;
-        return new double[] {ops / (cpu / 1e9), ops / (wall / 1e9)};
-    }
-
-    private static double median(final double[] sorted) {
-        final int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        System.out.printf("load average at the end %s%n", loadAverage());
     }
 
     private static String loadAverage() {

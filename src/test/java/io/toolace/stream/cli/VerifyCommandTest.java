@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.toolace.stream.format.BfclCorpus;
 import io.toolace.stream.format.Corpora;
 import io.toolace.stream.format.FunctionCall;
 import io.toolace.stream.format.Message;
@@ -169,6 +170,50 @@ class VerifyCommandTest {
         final String[] counts = last.split(" passed, | failed");
         assertThat(Integer.parseInt(counts[0]) + Integer.parseInt(counts[1])).isEqualTo(original.size() + converted.size());
         assertThat(out.toString()).contains("CALL_UNKNOWN_FUNCTION");
+    }
+
+    @Test
+    void readsBfclQuestionsWithThePossibleAnswersBesideThem() throws IOException {
+        final Path questions = BfclCorpus.ROOT.resolve("BFCL_v4_parallel.json");
+        final Path report = dir.resolve("bfcl-report.jsonl");
+        final long entries = Files.readAllLines(questions).stream().filter(l -> !l.isBlank()).count();
+
+        assertThat(run("--format", "bfcl", "--report", report.toString(), questions.toString())).isZero();
+
+        assertThat(report(report)).hasSize((int) entries).extracting(l -> l.get("id").asText()).allMatch(id -> id.startsWith("parallel_"))
+                .doesNotHaveDuplicates();
+        assertThat(out.toString()).doesNotContain("DIALOG_UNREADABLE").contains(" passed, ");
+    }
+
+    @Test
+    void bfclQuestionsWithoutAnAnswerFailAsUnreadableAndBadAnswerLinesAreNamed() throws IOException {
+        final String function = "\"function\": [{\"name\": \"f\", \"description\": \"F.\", \"parameters\": {\"type\": \"dict\","
+                + " \"properties\": {\"x\": {\"type\": \"integer\"}}, \"required\": [\"x\"]}}]";
+        final Path questions = write("questions.json",
+                "{\"id\": \"q1\", \"question\": [[{\"role\": \"user\", \"content\": \"f of 1?\"}]], " + function + "}",
+                "{\"id\": \"q2\", \"question\": [[{\"role\": \"user\", \"content\": \"f of 2?\"}]], " + function + "}");
+        final Path answers = write("answers.json", "{\"id\": \"q1\", \"ground_truth\": [{\"f\": {\"x\": [1]}}]}", "{\"id\": \"q2\"");
+        final Path report = dir.resolve("report.jsonl");
+
+        assertThat(run("--format", "bfcl", "--answers", answers.toString(), "--report", report.toString(), questions.toString())).isZero();
+
+        assertThat(err.toString()).contains(answers + " line 2: not JSON");
+        final List<JsonNode> lines = report(report);
+        assertThat(lines).extracting(l -> l.get("passed").asBoolean()).containsExactly(true, false);
+        assertThat(lines.get(1).get("failures").get(0).get("message").asText()).isEqualTo("bfcl: no possible answer for q2");
+        assertThat(out.toString()).endsWith("1 passed, 1 failed" + System.lineSeparator());
+    }
+
+    @Test
+    void bfclWithoutPossibleAnswersIsAUsageError() throws IOException {
+        final Path questions = write("questions.json", "{}");
+
+        assertThat(run("--format", "bfcl", questions.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("possible_answer").contains("--answers");
+        assertThat(run("--answers", questions.toString(), questions.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("--answers is for --format bfcl");
+        assertThat(run("--format", "bfcl", "--answers", dir.resolve("absent.json").toString(), questions.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("absent.json");
     }
 
     @Test

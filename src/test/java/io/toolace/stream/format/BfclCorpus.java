@@ -2,7 +2,6 @@ package io.toolace.stream.format;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -13,13 +12,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The BFCL v4 corpus (../shared/data/bfcl) as samples: each question with its possible answer
- * becomes a query-to-calls sample whose last turn is the answer's call list.
- *
- * <p>A possible answer lists the acceptable values of each argument, and of each key of a nested
- * dict, at every level; {@code ""} means "may be omitted". The conversion takes the first value
- * that is not {@code ""}, so as many values as possible get type-checked, and leaves an argument
- * out when omission is its only acceptable value.
+ * The BFCL v4 corpus (../shared/data/bfcl) as samples, read by {@link BfclReader}: each question with
+ * its possible answer becomes a query-to-calls sample whose last turn is the answer's call list.
  */
 public final class BfclCorpus {
 
@@ -65,45 +59,11 @@ public final class BfclCorpus {
     }
 
     static ToolSample toSample(final JsonNode question, final JsonNode answer) {
-        final List<Message> messages = new ArrayList<>();
-        String system = null;
-        for (final JsonNode turn : question.get("question").get(0)) {
-            final String role = turn.get("role").asText();
-            if (role.equals("system")) {
-                system = turn.get("content").asText();
-            } else {
-                messages.add(Message.user(turn.get("content").asText()));
-            }
+        final ReadResult read = BfclReader.read(question, answer);
+        if (read instanceof ReadResult.Read sample) {
+            return sample.sample();
         }
-        final List<FunctionCall> calls = new ArrayList<>();
-        for (final JsonNode call : answer.get("ground_truth")) {
-            final Map.Entry<String, JsonNode> only = call.fields().next();
-            calls.add(new FunctionCall(only.getKey(), (ObjectNode) resolve(only.getValue())));
-        }
-        messages.add(Message.calls(calls));
-        return new ToolSample(question.get("id").asText(), system, ToolDefinitions.fromArray(question.get("function")), messages);
-    }
-
-    /** A dict of acceptable-value lists becomes a dict of chosen values; lists are resolved item by item. */
-    private static JsonNode resolve(final JsonNode value) {
-        if (value.isObject()) {
-            final ObjectNode chosen = MAPPER.createObjectNode();
-            value.fields().forEachRemaining(field -> {
-                for (final JsonNode acceptable : field.getValue()) {
-                    if (!(acceptable.isTextual() && acceptable.textValue().isEmpty())) {
-                        chosen.set(field.getKey(), resolve(acceptable));
-                        return;
-                    }
-                }
-            });
-            return chosen;
-        }
-        if (value.isArray()) {
-            final var items = MAPPER.createArrayNode();
-            value.forEach(item -> items.add(resolve(item)));
-            return items;
-        }
-        return value;
+        throw new IllegalStateException(((ReadResult.Unreadable) read).reason());
     }
 
     private static List<JsonNode> lines(final Path file) {

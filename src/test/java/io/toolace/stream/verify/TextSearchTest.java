@@ -3,6 +3,7 @@ package io.toolace.stream.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.Character.UnicodeScript;
+import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Example;
@@ -17,12 +18,21 @@ class TextSearchTest {
     void phraseSearchAgreesWithLowerCaseContains(@ForAll("texts") final String text, @ForAll("phrases") final String phrase) {
         final boolean expected = lower(text).contains(lower(phrase));
 
-        assertThat(new CaseInsensitivePhrase(phrase).isIn(text)).isEqualTo(expected);
+        assertThat(new CaseInsensitivePhrases(List.of(phrase)).isIn(text)).isEqualTo(expected);
+    }
+
+    @Property(tries = 2000)
+    void oneSearchForSeveralPhrasesAgreesWithLowerCaseContainsAny(@ForAll("texts") final String text,
+            @ForAll("phrases") final String first, @ForAll("phrases") final String second, @ForAll("phrases") final String third) {
+        final List<String> phrases = List.of(first, second, third);
+        final boolean expected = phrases.stream().anyMatch(phrase -> lower(text).contains(lower(phrase)));
+
+        assertThat(new CaseInsensitivePhrases(phrases).isIn(text)).isEqualTo(expected);
     }
 
     @Example
     void findsTheToolAceMarkerInAnyCase() {
-        final CaseInsensitivePhrase marker = new CaseInsensitivePhrase("no other text");
+        final CaseInsensitivePhrases marker = new CaseInsensitivePhrases(List.of("no other text"));
 
         assertThat(marker.isIn("...\n\nNO other text MUST be included. \n")).isTrue();
         assertThat(marker.isIn("No Other Text")).isTrue();
