@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs one stage as a Kafka Streams application with exactly-once v2. Start waits until RUNNING or
  * fails with a clear message; an uncaught error shuts the client down, so a broken stage is a failed
- * process, never a silent zombie.
+ * process, never a silent zombie, unless the broker ended the thread's transaction ({@link ThreadReplacement}).
  */
 public final class StageRunner implements AutoCloseable {
 
@@ -52,10 +52,18 @@ public final class StageRunner implements AutoCloseable {
                     .description("approximate entries of a stage's state store; NaN while no local task holds it")
                     .tags("stage", stage.name(), "store", store).register(Metrics.globalRegistry));
         }
+        final ThreadReplacement replacement = new ThreadReplacement(stage.name(), 3, Duration.ofMinutes(10),
+                System::nanoTime);
         streams.setUncaughtExceptionHandler(error -> {
+            final StreamThreadExceptionResponse response = replacement.respond(error);
+            if (response == StreamThreadExceptionResponse.REPLACE_THREAD) {
+                LOG.warn("stage {}: the broker ended its transaction ({}); a new stream thread takes over from the last"
+                        + " commit", stage.name(), DeadLetters.describe(error));
+                return response;
+            }
             failure.compareAndSet(null, error);
             LOG.error("stage {} failed: {}", stage.name(), DeadLetters.describe(error), error);
-            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            return response;
         });
     }
 
