@@ -177,14 +177,12 @@ final class SimulatedBench {
     }
 
     /**
-     * The gateway's work in a whole pipeline: its own thread, the HTTP client's, its producer's network thread
-     * (the only producer without a client id once the seeds are in; the stages' producers are named after their
-     * stream threads) and its consumer's heartbeat.
+     * The gateway's work in a whole pipeline: its own threads, and its producer's network thread (the only
+     * producer without a client id once the seeds are in; the stages' producers are named after their stream
+     * threads).
      */
     static boolean isGatewayThread(final String name) {
-        return name.startsWith("llm-gateway#") || name.startsWith("HttpClient-")
-                || name.startsWith("kafka-producer-network-thread | producer-")
-                || name.startsWith("kafka-coordinator-heartbeat-thread") && name.contains("gateway");
+        return BenchCommand.isGatewayOwnThread(name) || name.startsWith("kafka-producer-network-thread | producer-");
     }
 
     /** The mean of the latency distribution: what bounds calls/s at a given concurrency. */
