@@ -9,6 +9,7 @@ import io.toolace.stream.kafka.StageRunner;
 import io.toolace.stream.kafka.TopicAdmin;
 import io.toolace.stream.kafka.Topics;
 import io.toolace.stream.kafka.TopologyNodes;
+import io.toolace.stream.llm.ForwardingBackend;
 import io.toolace.stream.llm.LlmBackend;
 import io.toolace.stream.llm.LlmGateway;
 import io.toolace.stream.records.LlmReply;
@@ -185,32 +186,11 @@ public final class Replay {
     }
 
     /** The backend as the gateway sees it, counting the requests that reach it: those the cache did not answer. */
-    private static final class CountingBackend implements LlmBackend {
-        private final LlmBackend backend;
+    private static final class CountingBackend extends ForwardingBackend {
         private final AtomicLong calls = new AtomicLong();
 
         CountingBackend(final LlmBackend backend) {
-            this.backend = backend;
-        }
-
-        @Override
-        public String name() {
-            return backend.name();
-        }
-
-        @Override
-        public String model() {
-            return backend.model();
-        }
-
-        @Override
-        public String parameters() {
-            return backend.parameters();
-        }
-
-        @Override
-        public boolean cachesAnswers() {
-            return backend.cachesAnswers();
+            super(backend);
         }
 
         @Override
@@ -218,5 +198,9 @@ public final class Replay {
             calls.incrementAndGet();
             return backend.answer(request);
         }
+
+        /** The replay's caller owns the backend; the gateway closing on its way out must not close it. */
+        @Override
+        public void close() {}
     }
 }
