@@ -57,7 +57,8 @@ import org.slf4j.LoggerFactory;
  * address from {@link #bootstrapServers()} each time, so a changed port costs nothing.
  *
  * <p>The defaults suit one node running exactly-once Streams applications: replication factor 1
- * for the internal topics, no initial rebalance delay, no topic auto-creation (topics are created
+ * for the internal topics, no initial rebalance delay, a 4 s broker session (a restart after a crash
+ * waits out the dead incarnation's session), no topic auto-creation (topics are created
  * explicitly, see {@link TopicAdmin}), and no time-based retention, because the data directory is
  * the user's store and a pipeline resumed after a week must still find its data.
  *
@@ -311,6 +312,12 @@ public final class EmbeddedKafka implements AutoCloseable {
             props.put("share.coordinator.state.topic.replication.factor", "1");
             props.put("share.coordinator.state.topic.min.isr", "1");
             props.put("group.initial.rebalance.delay.ms", "0");
+            // After a crash the controller refuses the restarted broker's new registration until the dead
+            // incarnation's session expires: with the 9 s default every restart after a kill waited 9 s for a
+            // broker that lives in this same process. Broker and controller share the JVM, so only a stall of
+            // the whole process could miss 4 s of 1 s heartbeats.
+            props.put("broker.session.timeout.ms", "4000");
+            props.put("broker.heartbeat.interval.ms", "1000");
 
             // The data directory is the user's store: keep records and committed offsets until told otherwise.
             props.put("log.retention.ms", "-1");
