@@ -1,13 +1,17 @@
 package io.toolace.stream.llm;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
 import io.toolace.stream.records.LlmCall;
 import io.toolace.stream.records.LlmReply;
 import io.toolace.stream.records.LlmRequest;
 import io.toolace.stream.records.LlmUsage;
-import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +30,31 @@ final class LlmAccounting {
 
     private final PriceTable prices;
     private final Set<String> unpriced = ConcurrentHashMap.newKeySet();
+    /** Looked up once per stage, task and model: a registry lookup by tags costs more than the increments. */
+    private final Map<MeterKey, Meters> metersByKey = new ConcurrentHashMap<>();
+
+    private record MeterKey(String stage, String task, String model) {}
+
+    private record Meters(Counter okCalls, Counter errorCalls, Counter cachedOkCalls, Counter cachedErrorCalls,
+            Counter promptTokens, Counter completionTokens, Timer latency, Counter cost) {
+
+        static Meters of(final MeterKey key) {
+            final Tags tags = Tags.of("stage", key.stage(), "task", key.task(), "model", key.model());
+            return new Meters(calls(tags, false, "ok"), calls(tags, false, "error"), calls(tags, true, "ok"),
+                    calls(tags, true, "error"),
+                    Metrics.counter("toolace.llm.tokens", tags.and("kind", "prompt")),
+                    Metrics.counter("toolace.llm.tokens", tags.and("kind", "completion")),
+                    Metrics.timer("toolace.llm.latency", tags), Metrics.counter("toolace.llm.cost", tags));
+        }
+
+        private static Counter calls(final Tags tags, final boolean cached, final String outcome) {
+            return Metrics.counter("toolace.llm.calls", tags.and("cached", Boolean.toString(cached), "outcome", outcome));
+        }
+
+        Counter calls(final boolean cached, final boolean ok) {
+            return cached ? (ok ? cachedOkCalls : cachedErrorCalls) : (ok ? okCalls : errorCalls);
+        }
+    }
 
     LlmAccounting(final PriceTable prices) {
         this.prices = prices;
@@ -43,17 +72,14 @@ final class LlmAccounting {
             LOG.info("no price for model {}: its tokens are counted at 0 USD (set one with --price)", usage.getModel());
         }
         final String stage = request.getStage();
-        final String task = request.getTask().name();
         final String model = usage.getModel();
-        Metrics.counter("toolace.llm.calls", "stage", stage, "task", task, "model", model,
-                "cached", Boolean.toString(cached), "outcome", reply.getError() == null ? "ok" : "error").increment();
-        Metrics.counter("toolace.llm.tokens", "stage", stage, "task", task, "model", model, "kind", "prompt")
-                .increment(promptTokens);
-        Metrics.counter("toolace.llm.tokens", "stage", stage, "task", task, "model", model, "kind", "completion")
-                .increment(completionTokens);
-        Metrics.timer("toolace.llm.latency", "stage", stage, "task", task, "model", model)
-                .record(Duration.ofMillis(usage.getLatencyMs()));
-        Metrics.counter("toolace.llm.cost", "stage", stage, "task", task, "model", model).increment(cost);
+        final Meters meters = metersByKey.computeIfAbsent(new MeterKey(stage, request.getTask().name(), model),
+                Meters::of);
+        meters.calls(cached, reply.getError() == null).increment();
+        meters.promptTokens.increment(promptTokens);
+        meters.completionTokens.increment(completionTokens);
+        meters.latency.record(usage.getLatencyMs(), TimeUnit.MILLISECONDS);
+        meters.cost.increment(cost);
         return LlmCall.newBuilder()
                 .setRequestId(request.getId())
                 .setCorrelationId(request.getCorrelationId())
