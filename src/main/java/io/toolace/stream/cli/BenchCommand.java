@@ -118,7 +118,7 @@ public final class BenchCommand implements Callable<Integer> {
     Duration commitInterval;
 
     @Option(names = "--pool-settle", defaultValue = "PT20S",
-            description = "e2e-procedural: the window opens only once the API pool has not grown for this long, so it"
+            description = "e2e scenarios: the window opens only once the API pool has not grown for this long, so it"
                     + " measures making dialogs, not growing the pool; PT0S opens it at once (default: ${DEFAULT-VALUE}).")
     Duration poolSettle;
 
@@ -160,7 +160,7 @@ public final class BenchCommand implements Callable<Integer> {
                 case "e2e-simulated" -> new SimulatedBench(spec.commandLine().getOut(), SimulatedBench.Llm.of(llm), partitions,
                         spec.commandLine().getParseResult().hasMatchedOption("--concurrency") ? concurrency : 64,
                         llmLatency != null ? Latency.parse(llmLatency) : Latency.fixed(latencyMs), warmupSamples,
-                        window, timeout, this::appendJson).run(dataDir);
+                        poolSettle, window, timeout, this::appendJson).run(dataDir);
                 case "verifier" -> VerifierBench.run(spec.commandLine().getOut(), spec.commandLine().getErr(), data, rounds,
                         this::appendJson);
                 default -> poolGrowth(dataDir);
@@ -222,18 +222,13 @@ public final class BenchCommand implements Callable<Integer> {
 
     /**
      * The whole pipeline as {@code run} starts it, procedural backend, exactly-once: verified samples committed
-     * per second over {@code --window}, once {@code --warmup-samples} are verified and the API pool has stopped
-     * growing for {@code --pool-settle}: {@code run} grows the pool while it makes dialogs, and until the
-     * evolution is done that takes a third or more of the CPU. Counted from
-     * {@code samples.verified} with {@code read_committed}, as a downstream consumer sees them. CPU is the
-     * whole process's (broker and registry included, as {@code run} has them), heap the used heap after a GC
-     * at the window's end.
+     * per second over {@code --window} at steady state ({@link SteadyState}). CPU is the whole process's (broker
+     * and registry included, as {@code run} has them), heap the heap after a GC at the window's end.
      */
     private int e2eProcedural(final Path dataDir) throws Exception {
         final PrintWriter out = spec.commandLine().getOut();
         final PipelineConfig config = PipelineConfig.builder(dataDir).partitions(partitions)
                 .maxGeneration(maxGeneration).commitInterval(commitInterval).build();
-        final OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         final ObjectNode result = new ObjectMapper().createObjectNode()
                 .put("scenario", scenario).put("at", Instant.now().toString())
                 .put("cores", Runtime.getRuntime().availableProcessors()).put("partitions", partitions)
@@ -241,65 +236,30 @@ public final class BenchCommand implements Callable<Integer> {
                 .put("maxGeneration", maxGeneration).put("commitIntervalMs", commitInterval.toMillis());
         final long started = System.nanoTime();
         try (Pipeline pipeline = Pipeline.start(config, new LinkedHashSet<>(Pipeline.STAGES), Duration.ofMinutes(2));
-                CommittedKeys verified = new CommittedKeys(pipeline.clientConfig(), pipeline.topics().verified.name(),
-                        false).start();
-                CommittedKeys pool = new CommittedKeys(pipeline.clientConfig(), pipeline.topics().pool.name()).start()) {
-            final long deadline = started + timeout.toNanos();
-            final Progress progress = new Progress(out, started, verified, pool);
-            long poolSize = -1;
-            long poolChanged = System.nanoTime();
-            while ((verified.records() < warmupSamples || System.nanoTime() - poolChanged < poolSettle.toNanos())
-                    && System.nanoTime() < deadline && pipeline.failure() == null) {
-                if (pool.size() != poolSize) {
-                    poolSize = pool.size();
-                    poolChanged = System.nanoTime();
-                }
-                progress.maybePrint();
-                Thread.sleep(50);
-            }
-            final double warmupSeconds = (System.nanoTime() - started) / 1e9;
-            final long fromCount = verified.records();
-            final long fromPool = pool.size();
-            final long fromCpu = os.getProcessCpuTime();
-            final long from = System.nanoTime();
-            final long until = Math.min(deadline, from + window.toNanos());
-            final ArrayNode heapCurve = result.putArray("heapMbAfterGcEvery");
-            long nextHeap = heapEvery == null ? Long.MAX_VALUE : from + heapEvery.toNanos();
-            while (System.nanoTime() < until && pipeline.failure() == null) {
-                progress.maybePrint();
-                if (System.nanoTime() >= nextHeap) {
-                    final long heapMb = HeapAfterGc.megabytes();
-                    heapCurve.add(heapMb);
-                    out.printf("  %5.0f s  heap %d MB after GC, %.1f verified/s so far%n",
-                            (System.nanoTime() - started) / 1e9, heapMb,
-                            (verified.records() - fromCount) / ((System.nanoTime() - from) / 1e9));
-                    out.flush();
-                    nextHeap += heapEvery.toNanos();
-                }
-                Thread.sleep(50);
-            }
-            final double seconds = (System.nanoTime() - from) / 1e9;
-            final long samples = verified.records() - fromCount;
-            final double cpu = (os.getProcessCpuTime() - fromCpu) / 1e9;
+                SteadyState steady = new SteadyState(pipeline, out, started, timeout)) {
+            final SteadyState.Window w = steady.measure(warmupSamples, poolSettle, window, heapEvery);
             final long heapMb = HeapAfterGc.megabytes();
-            final boolean measured = pipeline.failure() == null && seconds >= window.toSeconds() * 0.99;
-            result.put("measured", measured).put("verified", samples).put("seconds", round(seconds))
-                    .put("verifiedPerSecond", round(samples / seconds)).put("warmupSeconds", round(warmupSeconds))
-                    .put("poolApis", pool.size()).put("poolGrowthInWindow", pool.size() - fromPool)
-                    .put("processCpuCores", round(cpu / seconds)).put("cpuMillisPerVerified", round(cpu * 1e3 / samples))
+            final ArrayNode heapCurve = result.putArray("heapMbAfterGcEvery");
+            w.heapMbAfterGc().forEach(heapCurve::add);
+            result.put("measured", w.measured()).put("verified", w.verified()).put("seconds", round(w.seconds()))
+                    .put("verifiedPerSecond", round(w.verifiedPerSecond())).put("warmupSeconds", round(w.warmupSeconds()))
+                    .put("poolApis", steady.poolSize()).put("poolGrowthInWindow", steady.poolSize() - w.poolBefore())
+                    .put("processCpuCores", round(w.cpuSeconds() / w.seconds()))
+                    .put("cpuMillisPerVerified", round(w.cpuMillisPerVerified()))
                     .put("heapUsedMbAfterGc", heapMb);
             out.printf("e2e-procedural: %.1f verified dialogs/s over %.0f s at steady state (after %,d samples in %.0f s,"
                             + " pool %,d APIs); process CPU %.2f of %d cores (%.1f ms per verified dialog); heap %d MB"
                             + " after GC%n",
-                    samples / seconds, seconds, fromCount, warmupSeconds, pool.size(), cpu / seconds,
-                    Runtime.getRuntime().availableProcessors(), cpu * 1e3 / samples, heapMb);
-            if (!measured) {
-                out.println("  stopped by: " + (pipeline.failure() != null ? pipeline.failure() : "timeout " + timeout));
+                    w.verifiedPerSecond(), w.seconds(), w.verifiedBefore(), w.warmupSeconds(), steady.poolSize(),
+                    w.cpuSeconds() / w.seconds(), Runtime.getRuntime().availableProcessors(), w.cpuMillisPerVerified(),
+                    heapMb);
+            if (!w.measured()) {
+                out.println("  stopped by: " + steady.stoppedBy(timeout));
             }
-            traffic(pipeline, dataDir, verified.records(), result, out);
+            traffic(pipeline, dataDir, steady.verifiedRecords(), result, out);
             out.flush();
             appendJson(result);
-            return measured ? 0 : 1;
+            return w.measured() ? 0 : 1;
         }
     }
 
@@ -343,31 +303,6 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /** A progress line every 10 s: long warm-ups should not look hung. */
-    private static final class Progress {
-        private final PrintWriter out;
-        private final long started;
-        private final CommittedKeys verified;
-        private final CommittedKeys pool;
-        private long next;
-
-        Progress(final PrintWriter out, final long started, final CommittedKeys verified, final CommittedKeys pool) {
-            this.out = out;
-            this.started = started;
-            this.verified = verified;
-            this.pool = pool;
-            this.next = started + Duration.ofSeconds(10).toNanos();
-        }
-
-        void maybePrint() {
-            if (System.nanoTime() >= next) {
-                out.printf("  %5.0f s  verified %,d  pool %,d%n", (System.nanoTime() - started) / 1e9,
-                        verified.records(), pool.size());
-                out.flush();
-                next += Duration.ofSeconds(10).toNanos();
-            }
-        }
-    }
-
     /**
      * The gateway alone between a pre-filled {@code llm.requests} and the simulator: replies/s between
      * the 10th percentile of replies (the ramp-up is over) and the last {@code concurrency} (the tail

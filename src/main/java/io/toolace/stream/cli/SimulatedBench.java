@@ -2,9 +2,7 @@ package io.toolace.stream.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.management.OperatingSystemMXBean;
 import io.toolace.stream.Pipeline;
-import io.toolace.stream.kafka.CommittedKeys;
 import io.toolace.stream.kafka.PipelineConfig;
 import io.toolace.stream.kafka.TopicScan;
 import io.toolace.stream.kafka.Topics;
@@ -15,7 +13,6 @@ import io.toolace.stream.llm.simulator.Latency;
 import io.toolace.stream.llm.simulator.LlmSimulator;
 import io.toolace.stream.llm.simulator.SimulatorSettings;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,19 +54,21 @@ final class SimulatedBench {
     private final int concurrency;
     private final Latency latency;
     private final long warmupSamples;
+    private final Duration poolSettle;
     private final Duration window;
     private final Duration timeout;
     private final JsonSink json;
 
     SimulatedBench(final PrintWriter out, final Llm llm, final int partitions, final int concurrency,
-            final Latency latency, final long warmupSamples, final Duration window, final Duration timeout,
-            final JsonSink json) {
+            final Latency latency, final long warmupSamples, final Duration poolSettle, final Duration window,
+            final Duration timeout, final JsonSink json) {
         this.out = out;
         this.llm = llm;
         this.partitions = partitions;
         this.concurrency = concurrency;
         this.latency = latency;
         this.warmupSamples = warmupSamples;
+        this.poolSettle = poolSettle;
         this.window = window;
         this.timeout = timeout;
         this.json = json;
@@ -81,7 +80,6 @@ final class SimulatedBench {
         // are deterministic.
         final PipelineConfig config = PipelineConfig.builder(dataDir).partitions(partitions)
                 .gatewayConcurrency(concurrency).assistantVotes(simulated ? 3 : 1).build();
-        final OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         final double meanLatencyMs = meanMs(latency);
         final double bound = concurrency * 1000.0 / meanLatencyMs;
         final ObjectNode result = new ObjectMapper().createObjectNode()
@@ -90,47 +88,28 @@ final class SimulatedBench {
                 .put("cores", Runtime.getRuntime().availableProcessors()).put("partitions", partitions)
                 .put("concurrency", concurrency).put("assistantVotes", config.assistantVotes())
                 .put("latency", simulated ? latency.toString() : "none").put("warmupSamples", warmupSamples)
+                .put("poolSettleSeconds", poolSettle.toSeconds())
                 .put("windowSeconds", window.toSeconds());
         final long started = System.nanoTime();
         try (LlmSimulator simulator = simulated ? LlmSimulator.start(SimulatorSettings.builder().port(0)
                         .latency(latency).build()) : null;
                 Pipeline pipeline = Pipeline.start(config, new LinkedHashSet<>(Pipeline.STAGES), Duration.ofMinutes(2),
                         backend(simulator, config));
-                CommittedKeys verified = new CommittedKeys(pipeline.clientConfig(), pipeline.topics().verified.name(),
-                        false).start()) {
-            final long deadline = started + timeout.toNanos();
-            while (verified.records() < warmupSamples && System.nanoTime() < deadline && pipeline.failure() == null) {
-                Thread.sleep(50);
-            }
-            final double warmupSeconds = (System.nanoTime() - started) / 1e9;
-            final long fromCount = verified.records();
-            final long fromCpu = os.getProcessCpuTime();
-            final Map<String, Long> threadsFrom = BenchCommand.threadCpu();
-            final long from = System.nanoTime();
-            final long until = Math.min(deadline, from + window.toNanos());
-            long nextLine = from + Duration.ofSeconds(10).toNanos();
-            while (System.nanoTime() < until && pipeline.failure() == null) {
-                if (System.nanoTime() >= nextLine) {
-                    out.printf("  %5.0f s  verified %,d%n", (System.nanoTime() - started) / 1e9, verified.records());
-                    out.flush();
-                    nextLine += Duration.ofSeconds(10).toNanos();
-                }
-                Thread.sleep(50);
-            }
-            final double seconds = (System.nanoTime() - from) / 1e9;
-            final long samples = verified.records() - fromCount;
-            final double cpu = (os.getProcessCpuTime() - fromCpu) / 1e9;
-            final double gatewayCpu = BenchCommand.cpuSeconds(threadsFrom, BenchCommand.threadCpu(),
+                SteadyState steady = new SteadyState(pipeline, out, started, timeout)) {
+            final SteadyState.Window w = steady.measure(warmupSamples, poolSettle, window, null);
+            final double seconds = w.seconds();
+            final double gatewayCpu = BenchCommand.cpuSeconds(w.threadsBefore(), w.threadsAfter(),
                     SimulatedBench::isGatewayThread);
             final long heapMb = HeapAfterGc.megabytes();
-            final boolean measured = pipeline.failure() == null && seconds >= window.toSeconds() * 0.99;
             final CostPerSample.Report cost = cost(pipeline);
             final CostPerSample.Row all = cost.total();
-            result.put("measured", measured).put("verified", samples).put("seconds", round(seconds))
-                    .put("verifiedPerSecond", round(samples / seconds)).put("warmupSeconds", round(warmupSeconds))
+            result.put("measured", w.measured()).put("verified", w.verified()).put("seconds", round(seconds))
+                    .put("verifiedPerSecond", round(w.verifiedPerSecond())).put("warmupSeconds", round(w.warmupSeconds()))
+                    .put("poolApis", steady.poolSize()).put("poolGrowthInWindow", steady.poolSize() - w.poolBefore())
                     .put("callsPerSecondBound", simulated ? round(bound) : 0)
                     .put("gatewayCpuCores", Math.round(gatewayCpu / seconds * 1000) / 1000.0)
-                    .put("processCpuCores", round(cpu / seconds)).put("cpuMillisPerVerified", round(cpu * 1e3 / samples))
+                    .put("processCpuCores", round(w.cpuSeconds() / seconds))
+                    .put("cpuMillisPerVerified", round(w.cpuMillisPerVerified()))
                     .put("heapUsedMbAfterGc", heapMb)
                     .put("callsPerVerified", round(all.callsPerVerified()))
                     .put("promptTokensPerVerified", round(all.promptTokensPerVerified()))
@@ -141,19 +120,20 @@ final class SimulatedBench {
                             + " %.0f s); %.1f LLM calls, %,.0f prompt and %,.0f completion tokens per verified dialog,"
                             + " %.1f%% of calls on dialogs that ended rejected; %s; gateway CPU %.2f cores, process CPU"
                             + " %.2f of %d cores (%.1f ms per verified dialog); heap %d MB after GC%n",
-                    simulated ? "simulator" : "procedural", samples / seconds, seconds, fromCount, warmupSeconds,
+                    simulated ? "simulator" : "procedural", w.verifiedPerSecond(), seconds, w.verifiedBefore(),
+                    w.warmupSeconds(),
                     all.callsPerVerified(), all.promptTokensPerVerified(), all.completionTokensPerVerified(),
                     all.rejectedShare() * 100, simulated ? String.format("gateway C=%d at latency %s: at most %.0f calls/s,"
                             + " so %.1f verified/s", concurrency, latency, bound, bound / all.callsPerVerified())
-                            : "gateway C=" + concurrency + ", no latency", gatewayCpu / seconds, cpu / seconds,
-                    Runtime.getRuntime().availableProcessors(), cpu * 1e3 / samples, heapMb);
+                            : "gateway C=" + concurrency + ", no latency", gatewayCpu / seconds, w.cpuSeconds() / seconds,
+                    Runtime.getRuntime().availableProcessors(), w.cpuMillisPerVerified(), heapMb);
             cost.lines().forEach(out::println);
-            if (!measured) {
-                out.println("  stopped by: " + (pipeline.failure() != null ? pipeline.failure() : "timeout " + timeout));
+            if (!w.measured()) {
+                out.println("  stopped by: " + steady.stoppedBy(timeout));
             }
             out.flush();
             json.append(result);
-            return measured ? 0 : 1;
+            return w.measured() ? 0 : 1;
         }
     }
 
