@@ -46,7 +46,7 @@ class CrashRestartTest {
                         + " export lines after each kill %s; seconds to running after a restart %s; %.0f s%n",
                 form.seed(), kills.kills(), kills.inStartUp(), ledger.figures(), harness.hangingAborted(),
                 kills.exportedAtKill(), kills.secondsToRunning(), (System.nanoTime() - started) / 1e9);
-        assertThat(kills.kills()).isGreaterThanOrEqualTo(10);
+        assertThat(kills.kills()).isEqualTo(form.faults());
         ledger.assertExactlyOnce();
     }
 }

@@ -26,7 +26,7 @@ record RunForm(long planLimit, int faults, Duration maxUptime, long seed) {
 
     static RunForm crashes() {
         return LONG ? new RunForm(3_000, 30, Duration.ofSeconds(15), SEED)
-                : new RunForm(400, 10, Duration.ofSeconds(3), SEED);
+                : new RunForm(400, 8, Duration.ofSeconds(3), SEED);
     }
 
     static RunForm brokerFaults() {
