@@ -128,8 +128,8 @@ public final class BenchCommand implements Callable<Integer> {
     Duration heapEvery;
 
     @Option(names = "--llm-latency",
-            description = "e2e-simulated: the simulator's latency, MS, MIN..MAX or lognormal:MEDIAN,P99 in milliseconds"
-                    + " (default: --latency-ms, fixed).")
+            description = "gateway and e2e-simulated: the simulator's latency, MS, MIN..MAX or lognormal:MEDIAN,P99 in"
+                    + " milliseconds (default: --latency-ms, fixed).")
     String llmLatency;
 
     @Option(names = "--llm", defaultValue = "simulator",
@@ -159,7 +159,7 @@ public final class BenchCommand implements Callable<Integer> {
                 case "e2e-procedural" -> e2eProcedural(dataDir);
                 case "e2e-simulated" -> new SimulatedBench(spec.commandLine().getOut(), SimulatedBench.Llm.of(llm), partitions,
                         spec.commandLine().getParseResult().hasMatchedOption("--concurrency") ? concurrency : 64,
-                        llmLatency != null ? Latency.parse(llmLatency) : Latency.fixed(latencyMs), warmupSamples,
+                        simulatorLatency(), warmupSamples,
                         poolSettle, window, timeout, this::appendJson).run(dataDir);
                 case "verifier" -> VerifierBench.run(spec.commandLine().getOut(), spec.commandLine().getErr(), data, rounds,
                         this::appendJson);
@@ -302,11 +302,12 @@ public final class BenchCommand implements Callable<Integer> {
                         (double) t.offsetSpan() / verified, bytes.getOrDefault(t.name(), 0L) / 1024.0 / verified));
     }
 
-    /** A progress line every 10 s: long warm-ups should not look hung. */
     /**
      * The gateway alone between a pre-filled {@code llm.requests} and the simulator: replies/s between
      * the 10th percentile of replies (the ramp-up is over) and the last {@code concurrency} (the tail
-     * drains), against the ideal C / latency. The gateway's CPU is the thread CPU time, over the same
+     * drains), against the ideal C / mean latency (Little's law). A fixed latency keeps the calls in step: a
+     * thousand answers land together and the last of them waits for the CPU behind the others, which a
+     * spread latency ({@code --llm-latency}) does not. The gateway's CPU is the thread CPU time, over the same
      * window, of the threads that do its work: its own thread (consumer, dispatch, producer sends), the
      * openai client's threads (prompts built, requests out, answers parsed), the HTTP client's selector,
      * the endpoint guard's timer and its producer's network thread. The simulator, the broker and this benchmark's own clients run in the same JVM but on
@@ -319,9 +320,12 @@ public final class BenchCommand implements Callable<Integer> {
         final ObjectNode result = new ObjectMapper().createObjectNode()
                 .put("scenario", scenario).put("at", Instant.now().toString())
                 .put("cores", Runtime.getRuntime().availableProcessors()).put("partitions", partitions)
-                .put("concurrency", concurrency).put("latencyMs", latencyMs).put("requests", requests);
+                .put("concurrency", concurrency).put("requests", requests);
+        final Latency latency = simulatorLatency();
+        final double meanLatencyMs = SimulatedBench.meanMs(latency);
+        result.put("latency", latency.toString()).put("latencyMs", round(meanLatencyMs));
         try (LlmSimulator simulator = LlmSimulator.start(SimulatorSettings.builder().port(0)
-                        .latency(Latency.fixed(latencyMs)).build());
+                        .latency(latency).build());
                 Pipeline pipeline = Pipeline.start(config, Set.of("gateway"), Duration.ofMinutes(2),
                         new OpenAiBackend(OpenAiEndpoint.of(simulator.baseUrl(), "sim")));
                 KafkaConsumer<String, LlmReply> replies = GatewayBenchRequests.replies(pipeline)) {
@@ -353,7 +357,7 @@ public final class BenchCommand implements Callable<Integer> {
             final double processCpu = (os.getProcessCpuTime() - processStart) / 1e9;
             final boolean finished = count >= last;
             final double callsPerSecond = (count - warmCount) / seconds;
-            final double ideal = concurrency * 1000.0 / latencyMs;
+            final double ideal = concurrency * 1000.0 / meanLatencyMs;
             final double gatewayCpu = cpuSeconds(threadsStart, threadsEnd, BenchCommand::isGatewayThread);
             final double simulatorCpu = cpuSeconds(threadsStart, threadsEnd, name -> name.startsWith("llm-simulator-")
                     || name.startsWith("HTTP-Dispatcher"));
@@ -364,9 +368,10 @@ public final class BenchCommand implements Callable<Integer> {
                     .put("gatewayCpuMicrosPerCall", Math.round(gatewayCpu * 1e6 / (count - warmCount)))
                     .put("simulatorCpuCores", Math.round(simulatorCpu / seconds * 1000) / 1000.0)
                     .put("processCpuCores", Math.round(processCpu / seconds * 1000) / 1000.0);
-            out.printf("gateway: %.0f calls/s at C=%d, latency %d ms (ideal C/latency %.0f/s, ratio %.2f); gateway CPU"
-                            + " %.2f cores (%.0f µs/call), simulator %.2f, whole process %.2f of %d cores; %d errors%n",
-                    callsPerSecond, concurrency, latencyMs, ideal, callsPerSecond / ideal, gatewayCpu / seconds,
+            out.printf("gateway: %.0f calls/s at C=%d, latency %s (mean %.0f ms; ideal C/latency %.0f/s, ratio %.2f);"
+                            + " gateway CPU %.2f cores (%.0f µs/call), simulator %.2f, whole process %.2f of %d cores;"
+                            + " %d errors%n",
+                    callsPerSecond, concurrency, latency, meanLatencyMs, ideal, callsPerSecond / ideal, gatewayCpu / seconds,
                     gatewayCpu * 1e6 / (count - warmCount), simulatorCpu / seconds, processCpu / seconds,
                     Runtime.getRuntime().availableProcessors(), errors);
             if (!finished) {
@@ -419,6 +424,10 @@ public final class BenchCommand implements Callable<Integer> {
         return name.startsWith("llm-gateway#") || name.startsWith("HttpClient-") || name.startsWith("openai-client-")
                 || name.startsWith("toolace-llm-guard#")
                 || name.startsWith("kafka-coordinator-heartbeat-thread") && name.contains("gateway");
+    }
+
+    private Latency simulatorLatency() {
+        return llmLatency != null ? Latency.parse(llmLatency) : Latency.fixed(latencyMs);
     }
 
     private void appendJson(final ObjectNode result) throws IOException {
