@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
-import java.util.Map;
 
 /**
  * {@code bench e2e-simulated}: the whole pipeline as {@code run --backend openai} starts it (every stage, the
