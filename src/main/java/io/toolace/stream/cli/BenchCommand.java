@@ -422,6 +422,7 @@ public final class BenchCommand implements Callable<Integer> {
      */
     static boolean isGatewayOwnThread(final String name) {
         return name.startsWith("llm-gateway#") || name.startsWith("HttpClient-") || name.startsWith("openai-client-")
+                || name.startsWith("openai-prepare-")
                 || name.startsWith("toolace-llm-guard#")
                 || name.startsWith("kafka-coordinator-heartbeat-thread") && name.contains("gateway");
     }

@@ -137,14 +137,14 @@ public final class OpenAiBackend implements LlmBackend {
     }
 
     /**
-     * Builds the prompt and sends the call on the client's threads, not the caller's: the caller is the
-     * gateway's one thread, which at a thousand calls in flight has a few hundred microseconds per call for
+     * Builds the prompt and sends the call on the client's preparing threads, not the caller's: the caller is
+     * the gateway's one thread, which at a thousand calls in flight has a few hundred microseconds per call for
      * everything else it does.
      */
     @Override
     public CompletableFuture<LlmReply> answer(final LlmRequest request) {
         final long started = System.nanoTime();
-        return CompletableFuture.completedFuture(request).thenComposeAsync(r -> ask(r, started), client.executor());
+        return CompletableFuture.completedFuture(request).thenComposeAsync(r -> ask(r, started), client.preparing());
     }
 
     private CompletableFuture<LlmReply> ask(final LlmRequest request, final long started) {
