@@ -45,7 +45,7 @@ public final class OpenAiClient {
      * default pool grows a thread per burst of answers, which at C = 1,000 cost the gateway 0.70 cores instead
      * of 0.49; a pool of one per core, shared with the preparation as it was for a while, held every call in
      * flight longer: 0.51–0.55 of C / latency at C = 128 and 250 ms with the CPU not saturated, against
-     * 0.63–0.69 with this pool (one run each of the three).
+     * 0.63–0.69 with this pool (two to five runs of each, see BENCHMARKS.md).
      */
     private static final ExecutorService THREADS = threads("openai-client-", 4);
 
