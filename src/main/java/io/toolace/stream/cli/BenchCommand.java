@@ -77,7 +77,8 @@ public final class BenchCommand implements Callable<Integer> {
     int poolSize;
 
     @Option(names = "--concurrency", defaultValue = "128",
-            description = "gateway: requests the gateway keeps in flight (default: ${DEFAULT-VALUE}).")
+            description = "gateway and e2e-simulated: requests the gateway keeps in flight (default: ${DEFAULT-VALUE} for gateway,"
+                    + " 64 as run's for e2e-simulated).")
     int concurrency;
 
     @Option(names = "--latency-ms", defaultValue = "250",
@@ -89,12 +90,12 @@ public final class BenchCommand implements Callable<Integer> {
     int requests;
 
     @Option(names = "--warmup-samples", defaultValue = "1000",
-            description = "e2e-procedural: verified samples before the measured window opens: start-up, the first pool"
+            description = "e2e scenarios: verified samples before the measured window opens: start-up, the first pool"
                     + " growth and JIT warm-up are left out (default: ${DEFAULT-VALUE}).")
     long warmupSamples;
 
     @Option(names = "--window", defaultValue = "PT60S",
-            description = "e2e-procedural: how long the steady state is measured (default: ${DEFAULT-VALUE}).")
+            description = "e2e scenarios: how long the steady state is measured (default: ${DEFAULT-VALUE}).")
     Duration window;
 
     @Option(names = "--partitions", defaultValue = "4", description = "Partitions of every topic (default: ${DEFAULT-VALUE}).")
