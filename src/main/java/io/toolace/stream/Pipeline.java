@@ -1,5 +1,6 @@
 package io.toolace.stream;
 
+import io.toolace.stream.dialog.ComplexityProxy;
 import io.toolace.stream.dialog.PlannerStage;
 import io.toolace.stream.dialog.TurnStage;
 import io.toolace.stream.dlv.VerificationStage;
@@ -19,6 +20,7 @@ import io.toolace.stream.kafka.RegistrySerdes;
 import io.toolace.stream.kafka.TopicAdmin;
 import io.toolace.stream.kafka.Topics;
 import io.toolace.stream.kafka.registry.EmbeddedRegistry;
+import io.toolace.stream.llm.InlineLlm;
 import io.toolace.stream.llm.LlmBackend;
 import io.toolace.stream.llm.LlmGateway;
 import io.toolace.stream.llm.procedural.tss.BuiltinSeeds;
@@ -154,7 +156,7 @@ public final class Pipeline implements AutoCloseable {
         }
         final GroupInstance instance = GroupInstance.acquire(config.dataDir());
         resources.add(instance);
-        for (final Stage stage : stages(selected)) {
+        for (final Stage stage : stages(selected, backend)) {
             final StageRunner runner = new StageRunner(stage, config, bootstrapServers, topics.dlq, instance);
             runners.put(stage.name(), runner);
             resources.add(runner);
@@ -172,16 +174,17 @@ public final class Pipeline implements AutoCloseable {
         }
     }
 
-    private List<Stage> stages(final Set<String> selected) {
+    private List<Stage> stages(final Set<String> selected, final LlmBackend backend) {
         for (final String name : selected) {
             if (!STAGES.contains(name)) {
                 throw new IllegalArgumentException("no stage '" + name + "'; stages are " + STAGES);
             }
         }
+        final InlineLlm inline = config.inlineBackend() ? new InlineLlm(backend, config.prices()) : null;
         final List<Stage> stages = new ArrayList<>();
         for (final String name : STAGES) {
             if (selected.contains(name) && !name.equals("gateway")) {
-                stages.add(stage(name, topics, config, RuleConfig.DEFAULTS));
+                stages.add(stage(name, topics, config, RuleConfig.DEFAULTS, inline));
             }
         }
         return stages;
@@ -193,13 +196,20 @@ public final class Pipeline implements AutoCloseable {
      */
     public static Stage stage(final String name, final Topics topics, final PipelineConfig config,
             final RuleConfig rules) {
+        return stage(name, topics, config, rules, null);
+    }
+
+    /** As {@link #stage(String, Topics, PipelineConfig, RuleConfig)}, the dialog and verify stages asking {@code inline} (null: the gateway). */
+    public static Stage stage(final String name, final Topics topics, final PipelineConfig config,
+            final RuleConfig rules, final InlineLlm inline) {
         return switch (name) {
             case "speciation" -> new SpeciationStage(topics);
             case "evolution" -> new EvolutionStage(topics, config);
             case "pool" -> new PoolStage(topics, new VerifierApiCheck(), config.nearDuplicateThreshold());
             case "planner" -> new PlannerStage(topics, config);
-            case "dialog" -> new TurnStage(topics, config);
-            case "verify" -> new VerificationStage(topics, config, new VerifierRuleLayer(rules));
+            case "dialog" -> new TurnStage(topics, config, inline);
+            case "verify" -> new VerificationStage(topics, config, new VerifierRuleLayer(rules), new ComplexityProxy(),
+                    inline);
             default -> throw new IllegalArgumentException("no Kafka Streams stage '" + name + "'; stages are "
                     + STAGES.subList(0, STAGES.size() - 1));
         };

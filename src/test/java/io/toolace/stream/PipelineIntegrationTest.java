@@ -16,7 +16,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The whole topology on a real in-JVM KRaft broker, with the procedural backend. */
@@ -27,19 +28,22 @@ class PipelineIntegrationTest {
     @TempDir
     Path dataDir;
 
-    private PipelineConfig config(final long planLimit) {
+    private PipelineConfig config(final long planLimit, final boolean inline) {
         return PipelineConfig.builder(dataDir)
                 .partitions(2)
                 .planLimit(planLimit)
                 .maxGeneration(1)
                 .faultRate(0.2)
+                .inlineBackend(inline)
+                .streamThreads(inline ? 2 : 1)
                 .build();
     }
 
-    @Test
-    void everyPlannedDialogEndsVerifiedRejectedOrDeadLetteredExactlyOnce() throws Exception {
-        // Given a pipeline that plans 300 dialogs
-        try (Pipeline pipeline = Pipeline.start(config(300), new LinkedHashSet<>(Pipeline.STAGES), START)) {
+    @ParameterizedTest(name = "backend inline: {0}")
+    @ValueSource(booleans = {false, true})
+    void everyPlannedDialogEndsVerifiedRejectedOrDeadLetteredExactlyOnce(final boolean inline) throws Exception {
+        // Given a pipeline that plans 300 dialogs, asking the agents and judges through the gateway or inline
+        try (Pipeline pipeline = Pipeline.start(config(300, inline), new LinkedHashSet<>(Pipeline.STAGES), START)) {
             // When they have all ended
             final List<DialogOutcome> outcomes = awaitOutcomes(pipeline, 300, Duration.ofMinutes(4));
 
@@ -77,6 +81,16 @@ class PipelineIntegrationTest {
                 byType.merge(record.value().getDialogType(), 1L, Long::sum);
             }
             assertThat(byType).containsKeys(DialogType.values());
+
+            // and only an inline run asks no agent or judge through the gateway (the pool's growth still does)
+            final Set<String> askedThroughGateway = TopicReader.readAll(pipeline.clientConfig(),
+                    pipeline.topics().llmRequests).stream().map(r -> r.value().getStage()).collect(Collectors.toSet());
+            assertThat(askedThroughGateway).contains("evolution");
+            if (inline) {
+                assertThat(askedThroughGateway).doesNotContain("dialog", "verify");
+            } else {
+                assertThat(askedThroughGateway).contains("dialog", "verify");
+            }
         }
     }
 

@@ -118,6 +118,15 @@ public final class BenchCommand implements Callable<Integer> {
             description = "e2e-procedural: each stage's commit interval, as run's option (default: ${DEFAULT-VALUE}).")
     Duration commitInterval;
 
+    @Option(names = "--inline-backend",
+            description = "e2e-procedural: the dialog and verify stages ask the procedural backend on their own threads,"
+                    + " as run's option; without it every turn and judge goes through the gateway.")
+    boolean inlineBackend;
+
+    @Option(names = "--stream-threads", defaultValue = "1",
+            description = "e2e-procedural: Kafka Streams threads of each stage, as run's option (default: ${DEFAULT-VALUE}).")
+    int streamThreads;
+
     @Option(names = "--pool-settle", defaultValue = "PT20S",
             description = "e2e scenarios: the window opens only once the API pool has not grown for this long, so it"
                     + " measures making dialogs, not growing the pool; PT0S opens it at once (default: ${DEFAULT-VALUE}).")
@@ -229,12 +238,14 @@ public final class BenchCommand implements Callable<Integer> {
     private int e2eProcedural(final Path dataDir) throws Exception {
         final PrintWriter out = spec.commandLine().getOut();
         final PipelineConfig config = PipelineConfig.builder(dataDir).partitions(partitions)
-                .maxGeneration(maxGeneration).commitInterval(commitInterval).build();
+                .maxGeneration(maxGeneration).commitInterval(commitInterval).inlineBackend(inlineBackend)
+                .streamThreads(streamThreads).build();
         final ObjectNode result = new ObjectMapper().createObjectNode()
                 .put("scenario", scenario).put("at", Instant.now().toString())
                 .put("cores", Runtime.getRuntime().availableProcessors()).put("partitions", partitions)
                 .put("warmupSamples", warmupSamples).put("windowSeconds", window.toSeconds())
-                .put("maxGeneration", maxGeneration).put("commitIntervalMs", commitInterval.toMillis());
+                .put("maxGeneration", maxGeneration).put("commitIntervalMs", commitInterval.toMillis())
+                .put("inlineBackend", inlineBackend).put("streamThreads", streamThreads);
         final long started = System.nanoTime();
         try (Pipeline pipeline = Pipeline.start(config, new LinkedHashSet<>(Pipeline.STAGES), Duration.ofMinutes(2));
                 SteadyState steady = new SteadyState(pipeline, out, started, timeout)) {
@@ -248,10 +259,10 @@ public final class BenchCommand implements Callable<Integer> {
                     .put("processCpuCores", round(w.cpuSeconds() / w.seconds()))
                     .put("cpuMillisPerVerified", round(w.cpuMillisPerVerified()))
                     .put("heapUsedMbAfterGc", heapMb);
-            out.printf("e2e-procedural: %.1f verified dialogs/s over %.0f s at steady state (after %,d samples in %.0f s,"
-                            + " pool %,d APIs); process CPU %.2f of %d cores (%.1f ms per verified dialog); heap %d MB"
+            out.printf("e2e-procedural%s: %.1f verified dialogs/s over %.0f s at steady state (after %,d samples in"
+                            + " %.0f s, pool %,d APIs); process CPU %.2f of %d cores (%.1f ms per verified dialog); heap %d MB"
                             + " after GC%n",
-                    w.verifiedPerSecond(), w.seconds(), w.verifiedBefore(), w.warmupSeconds(), steady.poolSize(),
+                    inlineBackend ? " (inline backend)" : "", w.verifiedPerSecond(), w.seconds(), w.verifiedBefore(), w.warmupSeconds(), steady.poolSize(),
                     w.cpuSeconds() / w.seconds(), Runtime.getRuntime().availableProcessors(), w.cpuMillisPerVerified(),
                     heapMb);
             if (!w.measured()) {

@@ -131,6 +131,19 @@ public final class RunCommand implements Callable<Integer> {
                     + " per record and more latency per dialog (default: ${DEFAULT-VALUE}).")
     Duration commitInterval;
 
+    @Option(names = "--inline-backend",
+            description = "Ask the procedural backend on the dialog and verify stages' own threads instead of through"
+                    + " llm.requests and the gateway: a dialog's turns and a sample's judges take one processing step"
+                    + " each instead of a record round trip per call, several times the throughput. The samples are the"
+                    + " same; the calls are counted in the metrics but not written to llm.usage. Refused with a backend"
+                    + " that calls a server.")
+    boolean inlineBackend;
+
+    @Option(names = "--stream-threads", defaultValue = "1",
+            description = "Kafka Streams threads of each stage in this process; with --inline-backend the dialog stage"
+                    + " does the agents' work on them (default: ${DEFAULT-VALUE}).")
+    int streamThreads;
+
     @Option(names = "--complexity-band", split = ",", paramLabel = "LOW,HIGH", defaultValue = "0.3,0.7",
             description = "Complexity the planner steers verified samples into: below, it asks the user agent for"
                     + " harder requests with more tools; above, simpler ones (default: ${DEFAULT-VALUE}).")
@@ -187,6 +200,8 @@ public final class RunCommand implements Callable<Integer> {
                 .answerRetries(answerRetries)
                 .dedupHorizon(dedupHorizon)
                 .commitInterval(commitInterval)
+                .inlineBackend(inlineBackend)
+                .streamThreads(streamThreads)
                 .complexityModel(complexityModel)
                 .complexityLoss(complexityLoss[0], complexityLoss[1])
                 .llmCacheEntries(llm.cacheEntries)
@@ -273,11 +288,18 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     private LlmBackend backend(final PipelineConfig config) {
+        final LlmBackend backend;
         try {
-            return llm.create(config);
+            backend = llm.create(config);
         } catch (final IllegalArgumentException | UncheckedIOException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
+        if (config.inlineBackend() && !backend.answersInline()) {
+            backend.close();
+            throw new ParameterException(spec.commandLine(), "--inline-backend: the " + backend.name()
+                    + " backend calls a server, so its calls go through the gateway; inline is for --backend procedural");
+        }
+        return backend;
     }
 
     private PriceTable prices() {

@@ -4,6 +4,7 @@ import io.toolace.stream.evolution.ApiCheck;
 import io.toolace.stream.evolution.VerifierApiCheck;
 import io.toolace.stream.kafka.PipelineConfig;
 import io.toolace.stream.kafka.Topics;
+import io.toolace.stream.llm.InlineLlm;
 import io.toolace.stream.llm.LlmRequests;
 import io.toolace.stream.records.Agent;
 import io.toolace.stream.records.ApiDefinition;
@@ -17,7 +18,8 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Asks for the next agent's turn of a draft, or hands a finished draft on as a sample candidate. It
+ * Asks for the next agent's turn of a draft, or hands a finished draft on as a sample candidate; with a
+ * backend that answers inline, it runs the draft's whole loop itself and hands on its end. It
  * records the step it asked for, so the reply processor can tell a fresh reply from a duplicate, and, when
  * assistant actions are voted on, the ballot that tells it how many answers to wait for.
  */
@@ -29,14 +31,18 @@ final class DraftProcessor implements Processor<String, DialogDraft, String, Obj
     private final ApiCheck check = new VerifierApiCheck();
     private final int maxSteps;
     private final int assistantVotes;
+    private final InlineTurns inlineTurns;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, Integer> steps;
     private KeyValueStore<String, Ballot> ballots;
 
-    DraftProcessor(final Topics topics, final PipelineConfig config) {
+    /** With {@code inline}, each draft's whole loop runs here ({@link InlineTurns}); null asks the gateway. */
+    DraftProcessor(final Topics topics, final PipelineConfig config, final InlineLlm inline) {
         this.topics = topics;
         this.maxSteps = config.maxSteps();
         this.assistantVotes = config.assistantVotes();
+        this.inlineTurns = inline == null ? null : new InlineTurns(inline, topics.dialogReplies.name(), maxSteps,
+                assistantVotes, config.voteRetries(), config.answerRetries());
     }
 
     @Override
@@ -48,38 +54,62 @@ final class DraftProcessor implements Processor<String, DialogDraft, String, Obj
 
     @Override
     public void process(final Record<String, DialogDraft> record) {
-        final DialogDraft draft = record.value();
         try {
-            final String problem = problem(draft);
+            final String problem = problem(record.value());
             if (problem != null) {
-                DraftEnds.reject(context, record, draft, problem.substring(0, problem.indexOf(':')),
+                DraftEnds.reject(context, record, record.value(), problem.substring(0, problem.indexOf(':')),
                         problem.substring(problem.indexOf(':') + 2));
-            } else if (draft.getNext() == Agent.DONE) {
-                steps.delete(draft.getId());
-                final Sample sample = Samples.fromDraft(draft);
-                context.forward(record.withKey(sample.getId()).withValue(sample), TurnStage.CANDIDATES_SINK);
-            } else if (draft.getStep() >= maxSteps) {
-                steps.delete(draft.getId());
-                DraftEnds.reject(context, record, draft, "DIALOG_STEP_LIMIT",
-                        "no end after " + draft.getStep() + " agent steps (limit " + maxSteps + ")");
-            } else if (draft.getNext() == Agent.ASSISTANT && assistantVotes > 1) {
-                steps.put(draft.getId(), draft.getStep());
-                final Ballot ballot = Ballot.first(assistantVotes);
-                ballots.put(draft.getId(), ballot);
-                for (final LlmRequest request : TurnReplyProcessor.firstAsked(ballot, topics.dialogReplies.name(), draft,
-                        record.timestamp())) {
-                    context.forward(record.withKey(draft.getId()).withValue(request), TurnStage.REQUESTS_SINK);
+            } else if (inlineTurns != null && record.value().getNext() != Agent.DONE) {
+                final InlineTurns.End end = inlineTurns.run(record.value(), record.timestamp());
+                if (end.rejected()) {
+                    forgetStep(end.draft().getId());
+                    DraftEnds.reject(context, record, end.draft(), end.rule(), end.message());
+                } else {
+                    takeStep(record, end.draft());
                 }
             } else {
-                steps.put(draft.getId(), draft.getStep());
-                final LlmRequest request = LlmRequests.of(DialogProtocol.taskFor(draft.getNext()),
-                        topics.dialogReplies.name(), draft.getId(), draft.getStep(), 0, TurnStage.STAGE, draft,
-                        record.timestamp());
-                context.forward(record.withKey(draft.getId()).withValue(request), TurnStage.REQUESTS_SINK);
+                takeStep(record, record.value());
             }
         } catch (final RuntimeException e) {
-            DraftEnds.deadLetter(context, record, draft, e);
+            DraftEnds.deadLetter(context, record, record.value(), e);
             throw e;
+        }
+    }
+
+    /** Hands a finished draft on, ends a runaway one, or asks the gateway for the next agent's turn. */
+    private void takeStep(final Record<String, DialogDraft> record, final DialogDraft draft) {
+        if (draft.getNext() == Agent.DONE) {
+            forgetStep(draft.getId());
+            final Sample sample = Samples.fromDraft(draft);
+            context.forward(record.withKey(sample.getId()).withValue(sample), TurnStage.CANDIDATES_SINK);
+        } else if (draft.getStep() >= maxSteps) {
+            forgetStep(draft.getId());
+            DraftEnds.reject(context, record, draft, "DIALOG_STEP_LIMIT",
+                    "no end after " + draft.getStep() + " agent steps (limit " + maxSteps + ")");
+        } else if (draft.getNext() == Agent.ASSISTANT && assistantVotes > 1) {
+            steps.put(draft.getId(), draft.getStep());
+            final Ballot ballot = Ballot.first(assistantVotes);
+            ballots.put(draft.getId(), ballot);
+            for (final LlmRequest request : TurnReplyProcessor.firstAsked(ballot, topics.dialogReplies.name(), draft,
+                    record.timestamp())) {
+                context.forward(record.withKey(draft.getId()).withValue(request), TurnStage.REQUESTS_SINK);
+            }
+        } else {
+            steps.put(draft.getId(), draft.getStep());
+            final LlmRequest request = LlmRequests.of(DialogProtocol.taskFor(draft.getNext()),
+                    topics.dialogReplies.name(), draft.getId(), draft.getStep(), 0, TurnStage.STAGE, draft,
+                    record.timestamp());
+            context.forward(record.withKey(draft.getId()).withValue(request), TurnStage.REQUESTS_SINK);
+        }
+    }
+
+    /**
+     * Drops the step a draft waited for. Looked up first: a draft run inline never waited for one, and a delete
+     * writes a tombstone to the store's changelog whether or not there was an entry.
+     */
+    private void forgetStep(final String draftId) {
+        if (steps.get(draftId) != null) {
+            steps.delete(draftId);
         }
     }
 

@@ -148,9 +148,14 @@ final class TurnReplyProcessor implements Processor<String, LlmReply, String, Ob
             forget(draft.getId(), ballot);
             steps.delete(draft.getId());
             Metrics.counter("toolace.dialog.votes", "result", "dropped").increment();
-            DraftEnds.reject(context, record, draft, VOTE_DISAGREED, "no majority of " + decision.votes()
-                    + " answers in " + (ballot.round() + 1) + " rounds: " + decision.parts());
+            DraftEnds.reject(context, record, draft, VOTE_DISAGREED, disagreement(decision, ballot));
         }
+    }
+
+    /** The reason a draft whose last round found no majority is rejected. */
+    static String disagreement(final AssistantVote.Decision decision, final Ballot ballot) {
+        return "no majority of " + decision.votes() + " answers in " + (ballot.round() + 1) + " rounds: "
+                + decision.parts();
     }
 
     /**
@@ -171,7 +176,7 @@ final class TurnReplyProcessor implements Processor<String, LlmReply, String, Ob
      * The decision of a round not all asked yet, when a strict majority of the whole ballot already agrees;
      * null while the answers still to come could decide it.
      */
-    private static AssistantVote.Decision settled(final List<LlmReply> answers, final DialogDraft draft,
+    static AssistantVote.Decision settled(final List<LlmReply> answers, final DialogDraft draft,
             final Ballot ballot) {
         final AssistantVote.Decision decision = AssistantVote.decide(answers, draft);
         if (!decision.agreed()) {

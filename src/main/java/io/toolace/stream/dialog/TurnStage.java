@@ -3,6 +3,7 @@ package io.toolace.stream.dialog;
 import io.toolace.stream.kafka.PipelineConfig;
 import io.toolace.stream.kafka.Stage;
 import io.toolace.stream.kafka.Topics;
+import io.toolace.stream.llm.InlineLlm;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
@@ -17,6 +18,10 @@ import org.apache.kafka.streams.state.Stores;
  * (key dialog id, value LlmReply); out {@code llm.requests}, {@code dialog.drafts},
  * {@code samples.candidates} (key sample content hash), {@code samples.rejected} and
  * {@code dialog.outcomes} for drafts that cannot go on.
+ *
+ * <p>With a backend that answers inline ({@link InlineLlm}), the loop runs inside the stage instead: a draft
+ * read from {@code dialog.drafts} leaves as a candidate or a rejection, with no request, reply or draft in
+ * between.
  *
  * <p>With {@code assistantVotes} above 1, an assistant step is asked that many times and the answers vote
  * ({@link AssistantVote}); a step without a majority is asked again up to {@code voteRetries} times.
@@ -37,10 +42,21 @@ public final class TurnStage implements Stage {
 
     private final Topics topics;
     private final PipelineConfig config;
+    private final InlineLlm inline;
 
     public TurnStage(final Topics topics, final PipelineConfig config) {
+        this(topics, config, null);
+    }
+
+    /**
+     * With {@code inline} (a backend that answers inline; null for none), a draft's whole loop runs in one
+     * processing step and only its end is written; replies to requests asked before (a run through the gateway on
+     * the same topics) are still taken, and the drafts they move on finish inline.
+     */
+    public TurnStage(final Topics topics, final PipelineConfig config, final InlineLlm inline) {
         this.topics = topics;
         this.config = config;
+        this.inline = inline;
     }
 
     @Override
@@ -53,7 +69,7 @@ public final class TurnStage implements Stage {
         final Topology topology = new Topology();
         topics.drafts.addSource(topology, "dialog-drafts");
         topics.dialogReplies.addSource(topology, "dialog-replies");
-        topology.addProcessor("draft", () -> new DraftProcessor(topics, config), "dialog-drafts");
+        topology.addProcessor("draft", () -> new DraftProcessor(topics, config, inline), "dialog-drafts");
         topology.addProcessor("turn-reply", () -> new TurnReplyProcessor(config.voteRetries(), config.answerRetries()), "dialog-replies");
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(STEPS_STORE), Serdes.String(), Serdes.Integer()), "draft", "turn-reply");

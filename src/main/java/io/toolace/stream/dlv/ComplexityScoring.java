@@ -5,10 +5,12 @@ import io.toolace.stream.dialog.ComplexityEvaluator;
 import io.toolace.stream.dialog.Samples;
 import io.toolace.stream.kafka.PipelineConfig;
 import io.toolace.stream.kafka.Topics;
+import io.toolace.stream.llm.InlineLlm;
 import io.toolace.stream.llm.LlmRequests;
 import io.toolace.stream.records.AgentTask;
 import io.toolace.stream.records.ComplexityResult;
 import io.toolace.stream.records.LlmReply;
+import io.toolace.stream.records.LlmRequest;
 import io.toolace.stream.records.Sample;
 import io.toolace.stream.records.Verdict;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -32,14 +34,18 @@ final class ComplexityScoring {
     private final Topics topics;
     private final PipelineConfig config;
     private final ComplexityEvaluator evaluator;
+    private final InlineLlm inline;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, Sample> scoring;
     private VerifiedIds verified;
 
-    ComplexityScoring(final Topics topics, final PipelineConfig config, final ComplexityEvaluator evaluator) {
+    /** With {@code inline} (null for none), the score is asked on this thread and nothing waits in the store. */
+    ComplexityScoring(final Topics topics, final PipelineConfig config, final ComplexityEvaluator evaluator,
+            final InlineLlm inline) {
         this.topics = topics;
         this.config = config;
         this.evaluator = evaluator;
+        this.inline = inline;
     }
 
     void init(final ProcessorContext<String, Object> context) {
@@ -59,10 +65,14 @@ final class ComplexityScoring {
             Decisions.decide(context, cause, verified, evaluator, decided);
             return;
         }
+        final LlmRequest request = LlmRequests.of(AgentTask.SCORE_COMPLEXITY, topics.verifyReplies.name(),
+                decided.getId(), 0, 0, "verify", decided, cause.timestamp());
+        if (inline != null) {
+            decideScored(cause, decided, inline.ask(request));
+            return;
+        }
         scoring.put(decided.getId(), decided);
-        context.forward(cause.withKey(decided.getId()).withValue(LlmRequests.of(AgentTask.SCORE_COMPLEXITY,
-                topics.verifyReplies.name(), decided.getId(), 0, 0, "verify", decided, cause.timestamp())),
-                VerificationStage.REQUESTS_SINK);
+        context.forward(cause.withKey(decided.getId()).withValue(request), VerificationStage.REQUESTS_SINK);
     }
 
     /** Decides the sample a {@code SCORE_COMPLEXITY} reply is for. */
@@ -73,6 +83,10 @@ final class ComplexityScoring {
             return;
         }
         scoring.delete(pending.getId());
+        decideScored(cause, pending, reply);
+    }
+
+    private void decideScored(final Record<?, ?> cause, final Sample pending, final LlmReply reply) {
         if (reply.getError() == null && reply.getResult() instanceof ComplexityResult result && result.getMeasured()) {
             Metrics.counter("toolace.verify.complexity", "source", "model").increment();
             final double score = fromLoss(result.getLoss(), config);

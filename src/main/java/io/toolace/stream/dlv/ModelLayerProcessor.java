@@ -6,6 +6,7 @@ import io.toolace.stream.dialog.Samples;
 import io.toolace.stream.kafka.PipelineConfig;
 import io.toolace.stream.kafka.PoisonRecordException;
 import io.toolace.stream.kafka.Topics;
+import io.toolace.stream.llm.InlineLlm;
 import io.toolace.stream.llm.LlmRequests;
 import io.toolace.stream.records.AgentTask;
 import io.toolace.stream.records.JudgeResult;
@@ -39,10 +40,12 @@ final class ModelLayerProcessor implements Processor<String, LlmReply, String, O
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, Sample> judging;
 
-    ModelLayerProcessor(final Topics topics, final PipelineConfig config, final ComplexityEvaluator complexity) {
+    /** {@code inline}: where the replies to scores asked from here on come from (null: the gateway). */
+    ModelLayerProcessor(final Topics topics, final PipelineConfig config, final ComplexityEvaluator complexity,
+            final InlineLlm inline) {
         this.topics = topics;
         this.config = config;
-        this.scoring = new ComplexityScoring(topics, config, complexity);
+        this.scoring = new ComplexityScoring(topics, config, complexity, inline);
     }
 
     @Override
@@ -132,7 +135,7 @@ final class ModelLayerProcessor implements Processor<String, LlmReply, String, O
         return Sample.newBuilder(sample).setVerdicts(kept).build();
     }
 
-    private static Verdict verdict(final String rule, final int vote, final LlmReply reply) {
+    static Verdict verdict(final String rule, final int vote, final LlmReply reply) {
         final String judge = reply.getUsage().getBackend() + "/" + reply.getUsage().getModel() + voteTag(vote);
         final Verdict.Builder verdict = Verdict.newBuilder().setRule(rule).setLayer(Layer.MODEL).setJudge(judge);
         if (reply.getError() != null || !(reply.getResult() instanceof JudgeResult)) {

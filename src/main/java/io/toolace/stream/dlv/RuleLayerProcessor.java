@@ -4,12 +4,17 @@ import io.toolace.stream.dialog.ComplexityEvaluator;
 import io.toolace.stream.dialog.Samples;
 import io.toolace.stream.kafka.PipelineConfig;
 import io.toolace.stream.kafka.Topics;
+import io.micrometer.core.instrument.Metrics;
+import io.toolace.stream.llm.InlineLlm;
 import io.toolace.stream.llm.LlmRequests;
 import io.toolace.stream.records.AgentTask;
 import io.toolace.stream.records.Layer;
+import io.toolace.stream.records.Lineage;
+import io.toolace.stream.records.LlmReply;
 import io.toolace.stream.records.LlmRequest;
 import io.toolace.stream.records.Sample;
 import io.toolace.stream.records.Verdict;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -18,7 +23,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The first layer: rejects duplicates and samples that break a rule, and sends the rest to the model
- * layer's judges. The cheap checks run first so no judge call is spent on a sample a rule rejects.
+ * layer's judges. The cheap checks run first so no judge call is spent on a sample a rule rejects. With a
+ * backend that answers inline, the judges are asked here and the sample is decided in the same step.
  */
 final class RuleLayerProcessor implements Processor<String, Sample, String, Object> {
 
@@ -27,17 +33,20 @@ final class RuleLayerProcessor implements Processor<String, Sample, String, Obje
     private final RuleLayer ruleLayer;
     private final ComplexityEvaluator complexity;
     private final ComplexityScoring scoring;
+    private final InlineLlm inline;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, Sample> judging;
     private VerifiedIds verified;
 
+    /** With {@code inline} (null for none), the judges are asked here and the sample decided at once. */
     RuleLayerProcessor(final Topics topics, final PipelineConfig config, final RuleLayer ruleLayer,
-            final ComplexityEvaluator complexity) {
+            final ComplexityEvaluator complexity, final InlineLlm inline) {
         this.topics = topics;
         this.config = config;
         this.ruleLayer = ruleLayer;
         this.complexity = complexity;
-        this.scoring = new ComplexityScoring(topics, config, complexity);
+        this.inline = inline;
+        this.scoring = new ComplexityScoring(topics, config, complexity, inline);
     }
 
     @Override
@@ -61,6 +70,10 @@ final class RuleLayerProcessor implements Processor<String, Sample, String, Obje
             scoring.decide(record, Samples.withVerdicts(sample, failures));
             return;
         }
+        if (inline != null) {
+            scoring.decide(record, judgedInline(sample, record.timestamp()));
+            return;
+        }
         judging.put(sample.getId(), sample);
         for (final String judge : config.judges()) {
             for (int vote = 0; vote < config.judgeVotes(); vote++) {
@@ -69,5 +82,30 @@ final class RuleLayerProcessor implements Processor<String, Sample, String, Obje
                 context.forward(record.withKey(sample.getId()).withValue(request), VerificationStage.REQUESTS_SINK);
             }
         }
+    }
+
+    /**
+     * Every judge's votes, asked on this thread as the model layer asks them through the gateway (an error reply
+     * asked again at the next step), kept one verdict per judge by majority.
+     */
+    private Sample judgedInline(final Sample sample, final long nowMs) {
+        final List<Verdict> votes = new ArrayList<>();
+        Lineage lineage = sample.getLineage();
+        for (final String judge : config.judges()) {
+            final AgentTask task = AgentTask.valueOf(judge);
+            for (int vote = 0; vote < config.judgeVotes(); vote++) {
+                LlmReply reply = inline.ask(LlmRequests.of(task, topics.verifyReplies.name(), sample.getId(), 0, vote,
+                        "verify", sample, nowMs));
+                for (int step = 1; reply.getError() != null && step <= config.answerRetries(); step++) {
+                    Metrics.counter("toolace.verify.judge.retries", "task", task.name()).increment();
+                    reply = inline.ask(LlmRequests.of(task, topics.verifyReplies.name(), sample.getId(), step, vote,
+                            "verify", sample, nowMs));
+                }
+                votes.add(ModelLayerProcessor.verdict(ModelLayerProcessor.ruleOf(task), vote, reply));
+                lineage = Samples.withAgent(lineage, reply);
+            }
+        }
+        return ModelLayerProcessor.majority(Sample.newBuilder(Samples.withVerdicts(sample, votes))
+                .setLineage(lineage).build(), config.judgeVotes());
     }
 }

@@ -6,6 +6,7 @@ import io.toolace.stream.dialog.Outcomes;
 import io.toolace.stream.kafka.PipelineConfig;
 import io.toolace.stream.kafka.Stage;
 import io.toolace.stream.kafka.Topics;
+import io.toolace.stream.llm.InlineLlm;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
@@ -36,18 +37,25 @@ public final class VerificationStage implements Stage {
     private final PipelineConfig config;
     private final RuleLayer ruleLayer;
     private final ComplexityEvaluator complexity;
+    private final InlineLlm inline;
 
     /** Measures complexity with the model-free {@link ComplexityProxy}. */
     public VerificationStage(final Topics topics, final PipelineConfig config, final RuleLayer ruleLayer) {
-        this(topics, config, ruleLayer, new ComplexityProxy());
+        this(topics, config, ruleLayer, new ComplexityProxy(), null);
     }
 
+    /**
+     * With {@code inline} (a backend that answers inline; null for none), the judges and the complexity score are
+     * asked on the stage's thread and a sample is decided in the step that reads it; replies to requests asked
+     * before (through the gateway, on the same topics) are still taken.
+     */
     public VerificationStage(final Topics topics, final PipelineConfig config, final RuleLayer ruleLayer,
-            final ComplexityEvaluator complexity) {
+            final ComplexityEvaluator complexity, final InlineLlm inline) {
         this.topics = topics;
         this.config = config;
         this.ruleLayer = ruleLayer;
         this.complexity = complexity;
+        this.inline = inline;
     }
 
     @Override
@@ -60,9 +68,9 @@ public final class VerificationStage implements Stage {
         final Topology topology = new Topology();
         topics.sampleCandidates.addSource(topology, "samples-candidates");
         topics.verifyReplies.addSource(topology, "judge-replies");
-        topology.addProcessor("rule-layer", () -> new RuleLayerProcessor(topics, config, ruleLayer, complexity),
+        topology.addProcessor("rule-layer", () -> new RuleLayerProcessor(topics, config, ruleLayer, complexity, inline),
                 "samples-candidates");
-        topology.addProcessor("model-layer", () -> new ModelLayerProcessor(topics, config, complexity),
+        topology.addProcessor("model-layer", () -> new ModelLayerProcessor(topics, config, complexity, inline),
                 "judge-replies");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JUDGING_STORE),
                 Serdes.String(), topics.sampleCandidates.valueSerde()), "rule-layer", "model-layer");

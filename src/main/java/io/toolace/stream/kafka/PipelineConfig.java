@@ -60,6 +60,10 @@ import java.util.Objects;
  * @param commitInterval how often each stage commits its transaction. Under exactly-once a record is visible
  *     downstream only once committed, so every hop of the turn loop waits up to this long; a longer interval
  *     means fewer transactions (markers, offset commits) per record and more latency per dialog
+ * @param inlineBackend ask a backend that answers inline (procedural) on the dialog and verify stages' own
+ *     threads instead of through {@code llm.requests} and the gateway: a dialog's turns and a sample's judges
+ *     then take one processing step each, not a record round trip per call
+ * @param streamThreads Kafka Streams threads of each stage in this process
  */
 public record PipelineConfig(
         String bootstrapServers,
@@ -93,7 +97,9 @@ public record PipelineConfig(
         PriceTable prices,
         int answerRetries,
         Duration dedupHorizon,
-        Duration commitInterval) {
+        Duration commitInterval,
+        boolean inlineBackend,
+        int streamThreads) {
 
     public static final List<String> ALL_JUDGES = List.of(
             "JUDGE_HALLUCINATION", "JUDGE_CONSISTENCY", "JUDGE_TOOL_RESPONSE", "JUDGE_REPETITIVE");
@@ -143,6 +149,9 @@ public record PipelineConfig(
         }
         if (commitInterval == null || commitInterval.toMillis() < 1) {
             throw new IllegalArgumentException("commitInterval must be at least 1 ms, got " + commitInterval);
+        }
+        if (streamThreads < 1) {
+            throw new IllegalArgumentException("streamThreads must be at least 1, got " + streamThreads);
         }
         clientProperties = ClientSettings.secretSafeCopy(clientProperties);
         dialogMix = Map.copyOf(dialogMix);
@@ -200,6 +209,8 @@ public record PipelineConfig(
         b.answerRetries = answerRetries;
         b.dedupHorizon = dedupHorizon;
         b.commitInterval = commitInterval;
+        b.inlineBackend = inlineBackend;
+        b.streamThreads = streamThreads;
         return b;
     }
 
@@ -245,6 +256,8 @@ public record PipelineConfig(
         private int answerRetries = 2;
         private Duration dedupHorizon = Duration.ofDays(7);
         private Duration commitInterval = Duration.ofMillis(100);
+        private boolean inlineBackend;
+        private int streamThreads = 1;
 
         private Builder(final Path dataDir) {
             this.dataDir = dataDir;
@@ -287,6 +300,8 @@ public record PipelineConfig(
         public Builder answerRetries(final int v) { answerRetries = v; return this; }
         public Builder dedupHorizon(final Duration v) { dedupHorizon = v; return this; }
         public Builder commitInterval(final Duration v) { commitInterval = v; return this; }
+        public Builder inlineBackend(final boolean v) { inlineBackend = v; return this; }
+        public Builder streamThreads(final int v) { streamThreads = v; return this; }
 
         public PipelineConfig build() {
             return new PipelineConfig(bootstrapServers, registryUrl, dataDir, topicPrefix, partitions, replication,
@@ -294,7 +309,7 @@ public record PipelineConfig(
                     maxToolsPerDialog, maxSteps, maxGeneration, judges, judgeVotes, gatewayConcurrency,
                     nearDuplicateThreshold, complexityLow, complexityHigh, assistantVotes, voteRetries,
                     complexityModel, complexityLossEasy, complexityLossHard, llmCacheEntries, prices,
-                    answerRetries, dedupHorizon, commitInterval);
+                    answerRetries, dedupHorizon, commitInterval, inlineBackend, streamThreads);
         }
     }
 }

@@ -36,6 +36,15 @@ public abstract class ForwardingBackend implements LlmBackend {
         return backend.cachesAnswers();
     }
 
+    /**
+     * Not forwarded: a wrapper changes {@link #answer}, and a stage asking the wrapped backend inline would
+     * bypass the change.
+     */
+    @Override
+    public boolean answersInline() {
+        return false;
+    }
+
     @Override
     public CompletableFuture<LlmReply> answer(final LlmRequest request) {
         return backend.answer(request);

@@ -67,26 +67,14 @@ final class LlmAccounting {
         final boolean cached = usage.getCached();
         final int promptTokens = cached ? 0 : usage.getPromptTokens();
         final int completionTokens = cached ? 0 : usage.getCompletionTokens();
-        final double cost = prices.costUsd(usage.getModel(), promptTokens, completionTokens);
-        if (promptTokens + completionTokens > 0 && !prices.priced(usage.getModel()) && unpriced.add(usage.getModel())) {
-            LOG.info("no price for model {}: its tokens are counted at 0 USD (set one with --price)", usage.getModel());
-        }
-        final String stage = request.getStage();
-        final String model = usage.getModel();
-        final Meters meters = metersByKey.computeIfAbsent(new MeterKey(stage, request.getTask().name(), model),
-                Meters::of);
-        meters.calls(cached, reply.getError() == null).increment();
-        meters.promptTokens.increment(promptTokens);
-        meters.completionTokens.increment(completionTokens);
-        meters.latency.record(usage.getLatencyMs(), TimeUnit.MILLISECONDS);
-        meters.cost.increment(cost);
+        final double cost = count(reply);
         return LlmCall.newBuilder()
                 .setRequestId(request.getId())
                 .setCorrelationId(request.getCorrelationId())
-                .setStage(stage)
+                .setStage(request.getStage())
                 .setTask(request.getTask())
                 .setBackend(usage.getBackend())
-                .setModel(model)
+                .setModel(usage.getModel())
                 .setPromptTokens(promptTokens)
                 .setCompletionTokens(completionTokens)
                 .setLatencyMs(usage.getLatencyMs())
@@ -96,5 +84,26 @@ final class LlmAccounting {
                 .setError(reply.getError())
                 .setTimestampMs(nowMs)
                 .build();
+    }
+
+    /** Records the reply in the metrics only, and returns its cost in USD. */
+    double count(final LlmReply reply) {
+        final LlmRequest request = reply.getRequest();
+        final LlmUsage usage = reply.getUsage();
+        final boolean cached = usage.getCached();
+        final int promptTokens = cached ? 0 : usage.getPromptTokens();
+        final int completionTokens = cached ? 0 : usage.getCompletionTokens();
+        final double cost = prices.costUsd(usage.getModel(), promptTokens, completionTokens);
+        if (promptTokens + completionTokens > 0 && !prices.priced(usage.getModel()) && unpriced.add(usage.getModel())) {
+            LOG.info("no price for model {}: its tokens are counted at 0 USD (set one with --price)", usage.getModel());
+        }
+        final Meters meters = metersByKey.computeIfAbsent(
+                new MeterKey(request.getStage(), request.getTask().name(), usage.getModel()), Meters::of);
+        meters.calls(cached, reply.getError() == null).increment();
+        meters.promptTokens.increment(promptTokens);
+        meters.completionTokens.increment(completionTokens);
+        meters.latency.record(usage.getLatencyMs(), TimeUnit.MILLISECONDS);
+        meters.cost.increment(cost);
+        return cost;
     }
 }

@@ -45,8 +45,9 @@ class RunCommandTest {
         assertThat(progress).isNotEmpty();
         assertThat(progress.get(progress.size() - 1)).startsWith("verified " + first.size() + " ");
 
-        // When a second run on the same data directory goes on to 100
-        run(data, out, 100);
+        // When a second run on the same data directory goes on to 100, asking the backend inline: the drafts and
+        // samples the first left waiting for the gateway's replies finish too
+        run(data, out, 100, "--inline-backend", "--stream-threads", "2");
 
         // Then the file holds the first run's lines unchanged, then new ones, no sample twice
         final List<String> all = Files.readAllLines(out);
@@ -73,11 +74,25 @@ class RunCommandTest {
         }
     }
 
+    @Test
+    void aBackendThatCallsAServerIsNotAskedInline() {
+        final ByteArrayOutputStream errors = new ByteArrayOutputStream();
+        final CommandLine run = new CommandLine(new RunCommand());
+        run.setErr(new java.io.PrintWriter(errors, true, StandardCharsets.UTF_8));
+
+        final int exit = run.execute("--data-dir", dir.resolve("data").toString(), "--backend", "openai", "--base-url",
+                "http://127.0.0.1:9/v1", "--model", "m", "--inline-backend", "--http-port", "-1");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(errors.toString(StandardCharsets.UTF_8)).contains("--inline-backend: the openai backend calls a server");
+    }
+
     /** Runs {@code run} to {@code target} exported samples; returns what it printed, once it exited 0. */
-    private static String run(final Path data, final Path out, final long target) {
+    private static String run(final Path data, final Path out, final long target, final String... more) {
         final List<String> args = new ArrayList<>(List.of("--data-dir", data.toString(), "--out", out.toString(),
                 "--target", Long.toString(target), "--partitions", "2", "--max-generation", "1",
                 "--progress-every", "PT1S"));
+        args.addAll(List.of(more));
         final PrintStream stdout = System.out;
         final ByteArrayOutputStream printed = new ByteArrayOutputStream();
         System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));

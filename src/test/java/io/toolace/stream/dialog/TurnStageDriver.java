@@ -3,6 +3,7 @@ package io.toolace.stream.dialog;
 import io.toolace.stream.StageFixtures;
 import io.toolace.stream.kafka.PipelineConfig;
 import io.toolace.stream.kafka.Topics;
+import io.toolace.stream.llm.InlineLlm;
 import io.toolace.stream.records.DialogDraft;
 import io.toolace.stream.records.DialogOutcome;
 import io.toolace.stream.records.LlmReply;
@@ -28,9 +29,14 @@ final class TurnStageDriver implements AutoCloseable {
     private final TopologyTestDriver driver;
 
     TurnStageDriver(final Path dir, final PipelineConfig config, final String applicationId) {
+        this(dir, config, applicationId, null);
+    }
+
+    /** With {@code inline}, the stage runs each draft's loop itself ({@link InlineTurns}). */
+    TurnStageDriver(final Path dir, final PipelineConfig config, final String applicationId, final InlineLlm inline) {
         fixtures = new StageFixtures(dir);
         topics = fixtures.topics;
-        driver = new TopologyTestDriver(new TurnStage(topics, config).buildTopology(),
+        driver = new TopologyTestDriver(new TurnStage(topics, config, inline).buildTopology(),
                 fixtures.driverProperties(applicationId));
         drafts = StageFixtures.input(driver, topics.drafts);
         replies = StageFixtures.input(driver, topics.dialogReplies);

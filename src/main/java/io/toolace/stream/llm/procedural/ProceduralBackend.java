@@ -81,6 +81,17 @@ public final class ProceduralBackend implements LlmBackend {
         return CompletableFuture.supplyAsync(() -> reply(request), workers);
     }
 
+    /** Microseconds of CPU, no I/O, seeded by the request id: a stage can ask on its own thread. */
+    @Override
+    public boolean answersInline() {
+        return true;
+    }
+
+    @Override
+    public LlmReply answerInline(final LlmRequest request) {
+        return reply(request);
+    }
+
     private LlmReply reply(final LlmRequest request) {
         final long started = System.nanoTime();
         final LlmReply.Builder reply = LlmReply.newBuilder().setRequest(request);
