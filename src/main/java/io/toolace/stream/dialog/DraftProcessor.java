@@ -2,6 +2,7 @@ package io.toolace.stream.dialog;
 
 import io.toolace.stream.evolution.ApiCheck;
 import io.toolace.stream.evolution.VerifierApiCheck;
+import io.toolace.stream.format.BoundedCache;
 import io.toolace.stream.kafka.PipelineConfig;
 import io.toolace.stream.kafka.Topics;
 import io.toolace.stream.llm.InlineLlm;
@@ -26,9 +27,15 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class DraftProcessor implements Processor<String, DialogDraft, String, Object> {
 
     static final String NO_TOOLS = "DIALOG_NO_TOOLS";
+    /**
+     * The pool gate's verdict per tool definition, by content: the planner offers the same pool APIs in draft
+     * after draft, and checking one parses and compiles both its schemas. Bounded, so a pool of any size costs a
+     * few megabytes.
+     */
+    private static final BoundedCache<ApiDefinition, Optional<String>> CHECKED = new BoundedCache<>(2_048);
 
     private final Topics topics;
-    private final ApiCheck check = new VerifierApiCheck();
+    private static final ApiCheck CHECK = new VerifierApiCheck();
     private final int maxSteps;
     private final int assistantVotes;
     private final InlineTurns inlineTurns;
@@ -127,7 +134,7 @@ final class DraftProcessor implements Processor<String, DialogDraft, String, Obj
             return NO_TOOLS + ": the draft offers no candidate tools";
         }
         for (final ApiDefinition tool : draft.getTools()) {
-            final Optional<String> problem = check.problem(tool);
+            final Optional<String> problem = CHECKED.get(tool, CHECK::problem);
             if (problem.isPresent()) {
                 return problem.get();
             }
