@@ -134,7 +134,7 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--inline-backend",
             description = "Ask the procedural backend on the dialog and verify stages' own threads instead of through"
                     + " llm.requests and the gateway: a dialog's turns and a sample's judges take one processing step"
-                    + " each instead of a record round trip per call, several times the throughput. The samples are the"
+                    + " each instead of a record round trip per call, about three times the throughput. The samples are the"
                     + " same; the calls are counted in the metrics but not written to llm.usage. Refused with a backend"
                     + " that calls a server.")
     boolean inlineBackend;
