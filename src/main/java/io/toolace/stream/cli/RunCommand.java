@@ -230,8 +230,9 @@ public final class RunCommand implements Callable<Integer> {
             if (exporter != null) {
                 exporter.start();
             }
-            console.printf("toolace-stream running stages %s: kafka %s, data %s%s%n", stages,
-                    pipeline.bootstrapServers(), config.dataDir(), noExport ? "" : ", verified samples to " + out);
+            console.printf("toolace-stream running stages %s: kafka %s, data %s%s%s%n", stages,
+                    pipeline.bootstrapServers(), config.dataDir(), noExport ? "" : ", verified samples to " + out,
+                    config.inlineBackend() ? ", agents and judges asked inline" : "");
             pool.start();
             final boolean untilPlanEnds = target == 0 && planLimit > 0;
             if (untilPlanEnds) {

@@ -47,7 +47,9 @@ class RunCommandTest {
 
         // When a second run on the same data directory goes on to 100, asking the backend inline: the drafts and
         // samples the first left waiting for the gateway's replies finish too
-        run(data, out, 100, "--inline-backend", "--stream-threads", "2");
+        final String inline = run(data, out, 100, "--inline-backend", "--stream-threads", "2");
+        assertThat(inline).contains("agents and judges asked inline");
+        assertThat(console).doesNotContain("asked inline");
 
         // Then the file holds the first run's lines unchanged, then new ones, no sample twice
         final List<String> all = Files.readAllLines(out);
