@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.toolace.stream.dialog.Samples;
+import io.toolace.stream.format.BoundedCache;
 import io.toolace.stream.llm.procedural.ProceduralSettings;
 import io.toolace.stream.llm.procedural.sdg.DialogScript.Position;
 import io.toolace.stream.llm.procedural.sdg.DialogScript.Step;
@@ -42,14 +43,38 @@ import java.util.SplittableRandom;
 public final class DialogAgents {
 
     private final ProceduralSettings settings;
+    /**
+     * Planners by what their plans depend on. Every step of a dialog asks for the same request plans, and
+     * making one (values that fit the schemas, a dependent link) costs more than the step that reads it; a
+     * planner keeps the plans it made. Bounded, as drafts come and go.
+     */
+    private final BoundedCache<PlanInputs, DialogPlanner> planners = new BoundedCache<>(1_024);
+
+    /**
+     * What a dialog's plans are made from: all of the draft the planner reads, none of what a turn changes. The
+     * tools as parsed specs, which {@link ApiSpec#of} shares by content: equal by identity, and cheap to compare.
+     */
+    private record PlanInputs(String dialogId, DialogType type, int targetTurns, String userInstruction,
+            double complexity, List<ApiSpec> apis) {
+
+        static PlanInputs of(final DialogDraft draft) {
+            return new PlanInputs(draft.getId(), draft.getDialogType(), draft.getTargetTurns(),
+                    draft.getUserInstruction(), draft.getComplexity(), ApiSpec.of(draft.getTools()));
+        }
+    }
 
     public DialogAgents(final ProceduralSettings settings) {
         this.settings = settings;
     }
 
+    private DialogPlanner planner(final DialogDraft draft) {
+        return planners.get(PlanInputs.of(draft), inputs -> new DialogPlanner(draft, inputs.apis(), settings.seed(),
+                settings.mixedShare()));
+    }
+
     /** The user's next message: a new request, or the value a clarifying question asked for. */
     public TurnResult userTurn(final DialogDraft draft, final SplittableRandom rnd) {
-        final Dialog dialog = new Dialog(draft, Agent.USER, settings);
+        final Dialog dialog = new Dialog(draft, Agent.USER, settings, planner(draft));
         final String text = dialog.position.step() == Step.REQUEST
                 ? UserVoice.request(dialog.plan(), dialog.planner.persona(), dialog.position.request() > 0, rnd)
                 : UserVoice.supply(dialog.plan(), dialog.planner.persona(), rnd);
@@ -61,7 +86,7 @@ public final class DialogAgents {
      * the last request is answered. The turn's thinking is the formalized thinking record.
      */
     public TurnResult assistantTurn(final DialogDraft draft, final SplittableRandom rnd) {
-        final Dialog dialog = new Dialog(draft, Agent.ASSISTANT, settings);
+        final Dialog dialog = new Dialog(draft, Agent.ASSISTANT, settings, planner(draft));
         switch (dialog.position.step()) {
             case CALL: return calls(dialog);
             case ASK: return ask(dialog, rnd);
@@ -71,7 +96,7 @@ public final class DialogAgents {
 
     /** The tool's results, one per call of the last assistant turn, following each API's response schema. */
     public TurnResult toolTurn(final DialogDraft draft, final SplittableRandom rnd) {
-        final Dialog dialog = new Dialog(draft, Agent.TOOL, settings);
+        final Dialog dialog = new Dialog(draft, Agent.TOOL, settings, planner(draft));
         final Turn callTurn = draft.getTurns().get(draft.getTurns().size() - 1);
         if (callTurn.getRole() != Role.ASSISTANT || callTurn.getCalls().isEmpty()) {
             throw new IllegalStateException("dialog " + draft.getId() + ": a tool turn must follow an assistant turn"
@@ -285,11 +310,12 @@ public final class DialogAgents {
         private RequestPlan plan;
         private Optional<Injection> injection = Optional.empty();
 
-        Dialog(final DialogDraft draft, final Agent agent, final ProceduralSettings settings) {
+        Dialog(final DialogDraft draft, final Agent agent, final ProceduralSettings settings,
+                final DialogPlanner planner) {
             this.draft = draft;
             this.position = DialogScript.locate(draft, agent, settings.mixedShare());
-            this.apis = ApiSpec.of(draft.getTools());
-            this.planner = new DialogPlanner(draft, apis, settings.seed(), settings.mixedShare());
+            this.apis = planner.apis();
+            this.planner = planner;
             this.injector = new FaultInjector(draft, planner, apis, settings.faultRate());
         }
 

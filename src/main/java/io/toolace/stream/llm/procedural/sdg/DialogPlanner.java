@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Plans each user request of a dialog from the dialog's id alone (and the backend seed), so that the
@@ -34,14 +35,18 @@ final class DialogPlanner {
     private static final List<String> CONSTRAINTS = List.of("const", "pattern", "format", "minLength", "maxLength",
             "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf");
 
-    private final DialogDraft draft;
+    /** Not the draft: a planner outlives the step that made it, and must not keep the turns. */
+    private final String dialogId;
+    private final DialogType dialogType;
     private final List<ApiSpec> apis;
     private final long dialogSeed;
     private final Persona persona;
     private final double mixedShare;
+    private final Map<Integer, RequestPlan> plans = new ConcurrentHashMap<>();
 
     DialogPlanner(final DialogDraft draft, final List<ApiSpec> apis, final long backendSeed, final double mixedShare) {
-        this.draft = draft;
+        this.dialogId = draft.getId();
+        this.dialogType = draft.getDialogType();
         this.mixedShare = mixedShare;
         this.apis = apis;
         this.dialogSeed = ContentHash.seed(Long.toString(backendSeed), draft.getId());
@@ -50,6 +55,10 @@ final class DialogPlanner {
             throw new IllegalArgumentException("dialog " + draft.getId() + " is of type " + draft.getDialogType()
                     + " but offers no tools");
         }
+    }
+
+    List<ApiSpec> apis() {
+        return apis;
     }
 
     Persona persona() {
@@ -73,10 +82,18 @@ final class DialogPlanner {
         return z ^ (z >>> 31);
     }
 
-    /** The plan of request {@code index} (0-based), before any fault. */
+    /**
+     * The plan of request {@code index} (0-based), before any fault. Kept once made: the agents of every step
+     * of the request ask for it again, and the plan must not be changed by them (faults and follow-ups work on
+     * copies).
+     */
     RequestPlan plan(final int index) {
+        return plans.computeIfAbsent(index, this::planned);
+    }
+
+    private RequestPlan planned(final int index) {
         final SplittableRandom rnd = random("request", index);
-        final DialogType type = DialogScript.typeOf(draft, index, mixedShare);
+        final DialogType type = DialogScript.typeOf(dialogId, dialogType, index, mixedShare);
         switch (type) {
             case SINGLE:
                 return new RequestPlan(index, type, List.of(call(pick(apis, rnd), rnd, null, null)), null, null, null);
@@ -99,7 +116,7 @@ final class DialogPlanner {
      * fits (see {@link FollowUp}); only requests after the first, of types whose first call the user states.
      */
     boolean followsUp(final int index) {
-        final DialogType type = DialogScript.typeOf(draft, index, mixedShare);
+        final DialogType type = DialogScript.typeOf(dialogId, dialogType, index, mixedShare);
         return index > 0 && (type == DialogType.SINGLE || type == DialogType.PARALLEL || type == DialogType.CLARIFY)
                 && random("follow-up", index).nextDouble() < FOLLOW_UP_SHARE;
     }
@@ -227,7 +244,7 @@ final class DialogPlanner {
     private RequestPlan dependent(final int index, final SplittableRandom rnd) {
         final LinkChoice choice = bestLink(rnd);
         if (choice == null) {
-            throw new IllegalArgumentException("dialog " + draft.getId() + " cannot be dependent: no result field of "
+            throw new IllegalArgumentException("dialog " + dialogId + " cannot be dependent: no result field of "
                     + "its tools fits a parameter of another call by type and constraints");
         }
         return new RequestPlan(index, DialogType.DEPENDENT,

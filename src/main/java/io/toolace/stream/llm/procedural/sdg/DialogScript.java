@@ -113,11 +113,15 @@ final class DialogScript {
      * agent and the script agree.
      */
     static DialogType typeOf(final DialogDraft draft, final int request, final double mixedShare) {
-        final DialogType type = draft.getDialogType();
+        return typeOf(draft.getId(), draft.getDialogType(), request, mixedShare);
+    }
+
+    /** As {@link #typeOf(DialogDraft, int, double)}, from the dialog's id and type. */
+    static DialogType typeOf(final String dialogId, final DialogType type, final int request, final double mixedShare) {
         if (request == 0 || type == DialogType.NON_TOOL || mixedShare == 0) {
             return type;
         }
-        final SplittableRandom rnd = new SplittableRandom(ContentHash.seed(draft.getId(), "request-type-" + request));
+        final SplittableRandom rnd = new SplittableRandom(ContentHash.seed(dialogId, "request-type-" + request));
         if (rnd.nextDouble() >= mixedShare) {
             return type;
         }
