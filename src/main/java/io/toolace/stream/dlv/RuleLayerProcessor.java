@@ -1,10 +1,10 @@
 package io.toolace.stream.dlv;
 
+import io.micrometer.core.instrument.Metrics;
 import io.toolace.stream.dialog.ComplexityEvaluator;
 import io.toolace.stream.dialog.Samples;
 import io.toolace.stream.kafka.PipelineConfig;
 import io.toolace.stream.kafka.Topics;
-import io.micrometer.core.instrument.Metrics;
 import io.toolace.stream.llm.InlineLlm;
 import io.toolace.stream.llm.LlmRequests;
 import io.toolace.stream.records.AgentTask;
