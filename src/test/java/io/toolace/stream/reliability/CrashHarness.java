@@ -45,7 +45,6 @@ final class CrashHarness {
 
     private final Path work;
     private final List<String> runArgs;
-    private final List<String> everySecondRunArgs;
     private final Path export;
     private final Random random;
     private int launches;
@@ -53,13 +52,10 @@ final class CrashHarness {
     /**
      * @param work directory of the child logs
      * @param runArgs the {@code run} command and its arguments, the data directory and {@code --out export} among them
-     * @param everySecondRunArgs those of the second, fourth, ... run: another mode of the same pipeline
      */
-    CrashHarness(final Path work, final List<String> runArgs, final List<String> everySecondRunArgs,
-            final Path export, final long seed) {
+    CrashHarness(final Path work, final List<String> runArgs, final Path export, final long seed) {
         this.work = work;
         this.runArgs = runArgs;
-        this.everySecondRunArgs = everySecondRunArgs;
         this.export = export;
         this.random = new Random(seed);
     }
@@ -127,8 +123,7 @@ final class CrashHarness {
 
     private ChildJvm launch() {
         launches++;
-        return ChildJvm.start(work.resolve(String.format("run-%02d.log", launches)),
-                launches % 2 == 0 ? everySecondRunArgs : runArgs);
+        return ChildJvm.start(work.resolve(String.format("run-%02d.log", launches)), runArgs);
     }
 
     private long randomMillis(final Duration max) {

@@ -14,9 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code run} on the embedded broker, SIGKILLed at random moments and restarted on the same data
  * directory each time, still ends every planned dialog exactly once, with an export equal to the
- * verified topic. Every second run asks the procedural backend inline ({@code --inline-backend}), so a kill
- * lands in either mode and each restart switches mode with dialogs in flight. See {@link RunForm} for the long
- * form.
+ * verified topic. See {@link RunForm} for the long form.
  */
 class CrashRestartTest {
 
@@ -29,12 +27,10 @@ class CrashRestartTest {
         final RunForm form = RunForm.crashes();
         final Path data = dir.resolve("data");
         final Path export = dir.resolve("out/verified.jsonl");
-        final CrashHarness harness = new CrashHarness(dir, form.runArgs(data, export),
-                form.runArgs(data, export, "--inline-backend"), export, form.seed());
+        final CrashHarness harness = new CrashHarness(dir, form.runArgs(data, export), export, form.seed());
         final long started = System.nanoTime();
 
-        // Given a run killed (SIGKILL) again and again at random moments, restarted on its data directory each time,
-        // every second run asking the agents and judges inline rather than through the gateway
+        // Given a run killed (SIGKILL) again and again at random moments, restarted on its data directory each time
         final CrashHarness.Kills kills = harness.kill(form.faults(), form.maxUptime());
 
         // When a last run goes on until every planned dialog has ended
