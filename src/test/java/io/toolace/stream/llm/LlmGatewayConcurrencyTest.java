@@ -125,8 +125,15 @@ class LlmGatewayConcurrencyTest {
             }
 
             GatewayTopics.send(pipeline, batch);
-            final List<LlmReply> replies = GatewayTopics.await(pipeline, topics.dialogReplies, requests,
-                    Duration.ofMinutes(2));
+            final List<LlmReply> replies;
+            try {
+                replies = GatewayTopics.await(pipeline, topics.dialogReplies, requests, Duration.ofMinutes(2));
+            } catch (final AssertionError e) {
+                // Seen now and then (2 of 5 local runs, session 7): say where the missing replies stopped.
+                throw new AssertionError(e.getMessage() + "; the backend was asked " + backend.asked.size()
+                        + " distinct requests, " + backend.open.get() + " still open; the gateway answered "
+                        + pipeline.gateway().answered() + ", failure " + pipeline.failure(), e);
+            }
 
             // Then the gateway filled its slots while requests waited, and never went beyond them
             assertThat(backend.mostOpen.get()).isBetween(900, concurrency);
