@@ -199,7 +199,10 @@ public final class Pipeline implements AutoCloseable {
         return stage(name, topics, config, rules, null);
     }
 
-    /** As {@link #stage(String, Topics, PipelineConfig, RuleConfig)}, the dialog and verify stages asking {@code inline} (null: the gateway). */
+    /**
+     * As {@link #stage(String, Topics, PipelineConfig, RuleConfig)}, the dialog and verify stages asking
+     * {@code inline} (null: the gateway).
+     */
     public static Stage stage(final String name, final Topics topics, final PipelineConfig config,
             final RuleConfig rules, final InlineLlm inline) {
         return switch (name) {

@@ -77,8 +77,8 @@ public final class BenchCommand implements Callable<Integer> {
     int poolSize;
 
     @Option(names = "--concurrency", defaultValue = "128",
-            description = "gateway and e2e-simulated: requests the gateway keeps in flight (default: ${DEFAULT-VALUE} for gateway,"
-                    + " 64 as run's for e2e-simulated).")
+            description = "gateway and e2e-simulated: requests the gateway keeps in flight (default: ${DEFAULT-VALUE}"
+                    + " for gateway, 64 as run's for e2e-simulated).")
     int concurrency;
 
     @Option(names = "--latency-ms", defaultValue = "250",
@@ -119,12 +119,13 @@ public final class BenchCommand implements Callable<Integer> {
     Duration commitInterval;
 
     @Option(names = "--inline-backend",
-            description = "e2e-procedural: the dialog and verify stages ask the procedural backend on their own threads,"
-                    + " as run's option; without it every turn and judge goes through the gateway.")
+            description = "e2e-procedural: the dialog and verify stages ask the procedural backend on their own"
+                    + " threads, as run's option; without it every turn and judge goes through the gateway.")
     boolean inlineBackend;
 
     @Option(names = "--stream-threads", defaultValue = "1",
-            description = "e2e-procedural: Kafka Streams threads of each stage, as run's option (default: ${DEFAULT-VALUE}).")
+            description = "e2e-procedural: Kafka Streams threads of each stage, as run's option (default:"
+                    + " ${DEFAULT-VALUE}).")
     int streamThreads;
 
     @Option(names = "--pool-settle", defaultValue = "PT20S",

@@ -79,7 +79,7 @@ final class InlineTurns {
         }
         final String problem = TurnReplyProcessor.problem(reply, draft);
         if (problem != null) {
-            return new End(draft, reply.getError() != null ? "LLM_ERROR" : "AGENT_BAD_ANSWER", problem);
+            return new End(draft, TurnReplyProcessor.rejection(reply), problem);
         }
         return End.at(TurnReplyProcessor.apply(draft, reply, (TurnResult) reply.getResult()));
     }
@@ -105,7 +105,8 @@ final class InlineTurns {
             }
             if (ballot.round() >= voteRetries) {
                 Metrics.counter("toolace.dialog.votes", "result", "dropped").increment();
-                return new End(draft, TurnReplyProcessor.VOTE_DISAGREED, TurnReplyProcessor.disagreement(decision, ballot));
+                return new End(draft, TurnReplyProcessor.VOTE_DISAGREED,
+                        TurnReplyProcessor.disagreement(decision, ballot));
             }
             Metrics.counter("toolace.dialog.votes", "result", "retried").increment();
             ballot = ballot.next();

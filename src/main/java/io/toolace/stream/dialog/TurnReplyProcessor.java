@@ -89,7 +89,7 @@ final class TurnReplyProcessor implements Processor<String, LlmReply, String, Ob
             final String problem = problem(reply, draft);
             if (problem != null) {
                 steps.delete(draft.getId());
-                DraftEnds.reject(context, record, draft, reply.getError() != null ? "LLM_ERROR" : "AGENT_BAD_ANSWER",
+                DraftEnds.reject(context, record, draft, rejection(reply),
                         problem);
                 return;
             }
@@ -212,6 +212,11 @@ final class TurnReplyProcessor implements Processor<String, LlmReply, String, Ob
 
     private static String voteKey(final String draftId, final int sampleIndex) {
         return draftId + '#' + sampleIndex;
+    }
+
+    /** The rule a draft is rejected by when its reply cannot be applied: a failed call or an unusable answer. */
+    static String rejection(final LlmReply reply) {
+        return reply.getError() != null ? "LLM_ERROR" : "AGENT_BAD_ANSWER";
     }
 
     /** Why the reply cannot be applied, or null when it can. */

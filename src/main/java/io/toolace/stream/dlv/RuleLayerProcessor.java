@@ -77,8 +77,7 @@ final class RuleLayerProcessor implements Processor<String, Sample, String, Obje
         judging.put(sample.getId(), sample);
         for (final String judge : config.judges()) {
             for (int vote = 0; vote < config.judgeVotes(); vote++) {
-                final LlmRequest request = LlmRequests.of(AgentTask.valueOf(judge), topics.verifyReplies.name(),
-                        sample.getId(), 0, vote, "verify", sample, record.timestamp());
+                final LlmRequest request = judgeRequest(AgentTask.valueOf(judge), sample, 0, vote, record.timestamp());
                 context.forward(record.withKey(sample.getId()).withValue(request), VerificationStage.REQUESTS_SINK);
             }
         }
@@ -94,12 +93,10 @@ final class RuleLayerProcessor implements Processor<String, Sample, String, Obje
         for (final String judge : config.judges()) {
             final AgentTask task = AgentTask.valueOf(judge);
             for (int vote = 0; vote < config.judgeVotes(); vote++) {
-                LlmReply reply = inline.ask(LlmRequests.of(task, topics.verifyReplies.name(), sample.getId(), 0, vote,
-                        "verify", sample, nowMs));
+                LlmReply reply = inline.ask(judgeRequest(task, sample, 0, vote, nowMs));
                 for (int step = 1; reply.getError() != null && step <= config.answerRetries(); step++) {
                     Metrics.counter("toolace.verify.judge.retries", "task", task.name()).increment();
-                    reply = inline.ask(LlmRequests.of(task, topics.verifyReplies.name(), sample.getId(), step, vote,
-                            "verify", sample, nowMs));
+                    reply = inline.ask(judgeRequest(task, sample, step, vote, nowMs));
                 }
                 votes.add(ModelLayerProcessor.verdict(ModelLayerProcessor.ruleOf(task), vote, reply));
                 lineage = Samples.withAgent(lineage, reply);
@@ -107,5 +104,10 @@ final class RuleLayerProcessor implements Processor<String, Sample, String, Obje
         }
         return ModelLayerProcessor.majority(Sample.newBuilder(Samples.withVerdicts(sample, votes))
                 .setLineage(lineage).build(), config.judgeVotes());
+    }
+
+    private LlmRequest judgeRequest(final AgentTask task, final Sample sample, final int step, final int vote,
+            final long nowMs) {
+        return LlmRequests.of(task, topics.verifyReplies.name(), sample.getId(), step, vote, "verify", sample, nowMs);
     }
 }

@@ -64,10 +64,7 @@ final class LlmAccounting {
     LlmCall account(final LlmReply reply, final long nowMs) {
         final LlmRequest request = reply.getRequest();
         final LlmUsage usage = reply.getUsage();
-        final boolean cached = usage.getCached();
-        final int promptTokens = cached ? 0 : usage.getPromptTokens();
-        final int completionTokens = cached ? 0 : usage.getCompletionTokens();
-        final double cost = count(reply);
+        final Paid paid = count(reply);
         return LlmCall.newBuilder()
                 .setRequestId(request.getId())
                 .setCorrelationId(request.getCorrelationId())
@@ -75,19 +72,22 @@ final class LlmAccounting {
                 .setTask(request.getTask())
                 .setBackend(usage.getBackend())
                 .setModel(usage.getModel())
-                .setPromptTokens(promptTokens)
-                .setCompletionTokens(completionTokens)
+                .setPromptTokens(paid.promptTokens())
+                .setCompletionTokens(paid.completionTokens())
                 .setLatencyMs(usage.getLatencyMs())
-                .setCostUsd(cost)
-                .setCached(cached)
+                .setCostUsd(paid.costUsd())
+                .setCached(usage.getCached())
                 .setAttempts(usage.getAttempts())
                 .setError(reply.getError())
                 .setTimestampMs(nowMs)
                 .build();
     }
 
-    /** Records the reply in the metrics only, and returns its cost in USD. */
-    double count(final LlmReply reply) {
+    /** What a reply was paid for: nothing when it came from the cache. */
+    record Paid(int promptTokens, int completionTokens, double costUsd) {}
+
+    /** Records the reply in the metrics only, and returns what was paid for it. */
+    Paid count(final LlmReply reply) {
         final LlmRequest request = reply.getRequest();
         final LlmUsage usage = reply.getUsage();
         final boolean cached = usage.getCached();
@@ -104,6 +104,6 @@ final class LlmAccounting {
         meters.completionTokens.increment(completionTokens);
         meters.latency.record(usage.getLatencyMs(), TimeUnit.MILLISECONDS);
         meters.cost.increment(cost);
-        return cost;
+        return new Paid(promptTokens, completionTokens, cost);
     }
 }
