@@ -2,10 +2,14 @@ package io.toolace.stream;
 
 import io.toolace.stream.kafka.KafkaClientConfig;
 import io.toolace.stream.kafka.Topics;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.function.Function;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /** Writes records to a topic with its real serdes, as a producer outside the pipeline would. */
@@ -18,7 +22,17 @@ public final class TopicWriter {
             final Function<V, String> key, final List<V> values) {
         try (KafkaProducer<String, V> producer = new KafkaProducer<>(client.clientProperties(),
                 new StringSerializer(), topic.valueSerde().serializer())) {
-            values.forEach(value -> producer.send(new ProducerRecord<>(topic.name(), key.apply(value), value)));
+            final List<Future<RecordMetadata>> sent = new ArrayList<>();
+            values.forEach(value -> sent.add(producer.send(new ProducerRecord<>(topic.name(), key.apply(value), value))));
+            producer.flush();
+            for (final Future<RecordMetadata> ack : sent) {
+                ack.get();
+            }
+        } catch (final ExecutionException e) {
+            throw new IllegalStateException("a record for " + topic.name() + " was not written", e.getCause());
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while writing to " + topic.name(), e);
         }
     }
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
@@ -100,6 +101,7 @@ public final class TopicAdmin implements AutoCloseable {
             }
         }
         awaitLeaders(byName, deadline);
+        awaitLeadersServing(byName, deadline);
         LOG.info("Topics ready: {} created {}, {} already existed", created.size(), created, byName.size() - created.size());
         return created;
     }
@@ -236,6 +238,21 @@ public final class TopicAdmin implements AutoCloseable {
             }
             sleepUntilRetry(deadline, "leaders of topics " + specs.keySet());
         }
+    }
+
+    /**
+     * The metadata names a new partition's leader a moment before that broker serves it. A first produce in
+     * that moment is refused, and an idempotent producer whose next batch lands first then retries the refused
+     * one until it expires, losing its records (KAFKA-15591). A list-offsets request is served by the leader
+     * itself, and the admin client retries it while the leader refuses, so once it answers for every partition
+     * the leaders take writes.
+     */
+    private void awaitLeadersServing(final Map<String, TopicSpec> specs, final long deadline) {
+        final List<TopicPartition> partitions = specs.values().stream()
+                .flatMap(spec -> IntStream.range(0, spec.partitions())
+                        .mapToObj(partition -> new TopicPartition(spec.name(), partition)))
+                .toList();
+        offsets(partitions, OffsetSpec.latest(), deadline);
     }
 
     private Map<TopicPartition, ListOffsetsResultInfo> offsets(

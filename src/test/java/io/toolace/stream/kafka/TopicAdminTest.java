@@ -5,10 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,6 +60,39 @@ class TopicAdminTest {
                 new TopicInfo("ensure.table", 2, "compact", 0));
         assertThat(admin.describe()).extracting(TopicInfo::name).contains("ensure.events", "ensure.table")
                 .noneMatch(name -> name.startsWith("__"));
+    }
+
+    /**
+     * A partition's leader is named in the metadata a moment before the broker takes writes for it. A first
+     * produce in that moment is refused, and an idempotent producer whose later batch lands first then retries
+     * the refused one until it expires (KAFKA-15591): its records are lost. A producer that never retries
+     * shows the moment as a failed send.
+     */
+    @Test
+    void everyPartitionTakesWritesOnceEnsureReturns() throws Exception {
+        final List<TopicSpec> specs = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            specs.add(TopicSpec.of("writable." + i, 4, (short) 1));
+        }
+        admin.ensure(specs, TIMEOUT);
+
+        final Properties props = KafkaClientConfig.of(kafka.bootstrapServers()).clientProperties();
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
+        props.put(ProducerConfig.RETRIES_CONFIG, 0);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        final List<Future<RecordMetadata>> sent = new ArrayList<>();
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(),
+                new StringSerializer())) {
+            for (final TopicSpec spec : specs) {
+                for (int partition = 0; partition < spec.partitions(); partition++) {
+                    sent.add(producer.send(new ProducerRecord<>(spec.name(), partition, "k", "v")));
+                }
+            }
+            producer.flush();
+        }
+        for (final Future<RecordMetadata> ack : sent) {
+            assertThat(ack.get().offset()).isZero();
+        }
     }
 
     @Test

@@ -129,7 +129,7 @@ class LlmGatewayConcurrencyTest {
             try {
                 replies = GatewayTopics.await(pipeline, topics.dialogReplies, requests, Duration.ofMinutes(2));
             } catch (final AssertionError e) {
-                // Seen now and then (2 of 5 local runs, session 7): say where the missing replies stopped.
+                // Say whether missing replies were never asked of the backend, still open, or answered and lost.
                 throw new AssertionError(e.getMessage() + "; the backend was asked " + backend.asked.size()
                         + " distinct requests, " + backend.open.get() + " still open; the gateway answered "
                         + pipeline.gateway().answered() + ", failure " + pipeline.failure(), e);
