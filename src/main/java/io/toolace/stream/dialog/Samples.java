@@ -6,6 +6,7 @@ import io.toolace.stream.records.DialogDraft;
 import io.toolace.stream.records.Layer;
 import io.toolace.stream.records.Lineage;
 import io.toolace.stream.records.LlmReply;
+import io.toolace.stream.records.Records;
 import io.toolace.stream.records.Sample;
 import io.toolace.stream.records.Turn;
 import io.toolace.stream.records.Verdict;
@@ -59,10 +60,13 @@ public final class Samples {
                 .setMessage(message).build();
     }
 
+    /** A new sample: {@code sample} with {@code verdicts} added, its other fields shared and the caller's to set. */
     public static Sample withVerdicts(final Sample sample, final List<Verdict> verdicts) {
         final List<Verdict> all = new ArrayList<>(sample.getVerdicts());
         all.addAll(verdicts);
-        return Sample.newBuilder(sample).setVerdicts(all).build();
+        final Sample judged = Records.shallowCopy(sample, Sample::new);
+        judged.setVerdicts(all);
+        return judged;
     }
 
     /** The rule ids a sample failed, in verdict order, without repeats. */

@@ -8,6 +8,7 @@ import io.toolace.stream.records.AgentTask;
 import io.toolace.stream.records.DialogDraft;
 import io.toolace.stream.records.LlmReply;
 import io.toolace.stream.records.LlmRequest;
+import io.toolace.stream.records.Records;
 import io.toolace.stream.records.Role;
 import io.toolace.stream.records.Turn;
 import io.toolace.stream.records.TurnResult;
@@ -239,12 +240,12 @@ final class TurnReplyProcessor implements Processor<String, LlmReply, String, Ob
         final List<String> faults = new ArrayList<>(draft.getFaults());
         faults.addAll(result.getFaults());
         final Agent next = DialogProtocol.next(draft.getNext(), result);
-        return DialogDraft.newBuilder(draft)
-                .setTurns(turns)
-                .setFaults(faults)
-                .setNext(next)
-                .setStep(draft.getStep() + 1)
-                .setLineage(Samples.withAgent(draft.getLineage(), reply))
-                .build();
+        final DialogDraft applied = Records.shallowCopy(draft, DialogDraft::new);
+        applied.setTurns(turns);
+        applied.setFaults(faults);
+        applied.setNext(next);
+        applied.setStep(draft.getStep() + 1);
+        applied.setLineage(Samples.withAgent(draft.getLineage(), reply));
+        return applied;
     }
 }

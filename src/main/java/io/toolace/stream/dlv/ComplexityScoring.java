@@ -11,6 +11,7 @@ import io.toolace.stream.records.AgentTask;
 import io.toolace.stream.records.ComplexityResult;
 import io.toolace.stream.records.LlmReply;
 import io.toolace.stream.records.LlmRequest;
+import io.toolace.stream.records.Records;
 import io.toolace.stream.records.Sample;
 import io.toolace.stream.records.Verdict;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -90,9 +91,9 @@ final class ComplexityScoring {
         if (reply.getError() == null && reply.getResult() instanceof ComplexityResult result && result.getMeasured()) {
             Metrics.counter("toolace.verify.complexity", "source", "model").increment();
             final double score = fromLoss(result.getLoss(), config);
-            Decisions.decide(context, cause, verified, sample -> score, Sample.newBuilder(pending)
-                    .setLineage(Samples.withAgent(pending.getLineage(), reply))
-                    .build());
+            final Sample scored = Records.shallowCopy(pending, Sample::new);
+            scored.setLineage(Samples.withAgent(pending.getLineage(), reply));
+            Decisions.decide(context, cause, verified, sample -> score, scored);
             return;
         }
         Metrics.counter("toolace.verify.complexity", "source", "proxy").increment();

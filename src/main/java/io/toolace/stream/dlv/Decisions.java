@@ -7,6 +7,7 @@ import io.toolace.stream.dialog.Samples;
 import io.toolace.stream.dialog.ToolSamples;
 import io.toolace.stream.records.DialogOutcome;
 import io.toolace.stream.records.OutcomeStatus;
+import io.toolace.stream.records.Records;
 import io.toolace.stream.records.Sample;
 import io.toolace.stream.records.Verdict;
 import java.nio.charset.StandardCharsets;
@@ -35,9 +36,8 @@ final class Decisions {
 
     static void decide(final ProcessorContext<String, Object> context, final Record<?, ?> cause,
             final VerifiedIds verified, final ComplexityEvaluator evaluator, final Sample decided) {
-        final Sample sample = Sample.newBuilder(decided)
-                .setComplexity(evaluator.complexity(ToolSamples.toToolSample(decided)))
-                .build();
+        final Sample sample = Records.shallowCopy(decided, Sample::new);
+        sample.setComplexity(evaluator.complexity(ToolSamples.toToolSample(decided)));
         final boolean passed = sample.getVerdicts().stream().allMatch(Verdict::getPassed);
         final OutcomeStatus status = passed ? OutcomeStatus.VERIFIED : OutcomeStatus.REJECTED;
         if (passed) {

@@ -13,6 +13,7 @@ import io.toolace.stream.records.JudgeResult;
 import io.toolace.stream.records.Layer;
 import io.toolace.stream.records.LlmReply;
 import io.toolace.stream.records.LlmRequest;
+import io.toolace.stream.records.Records;
 import io.toolace.stream.records.Sample;
 import io.toolace.stream.records.Verdict;
 import java.util.ArrayList;
@@ -81,9 +82,8 @@ final class ModelLayerProcessor implements Processor<String, LlmReply, String, O
                     asked.getPayload(), record.timestamp())), VerificationStage.REQUESTS_SINK);
             return;
         }
-        final Sample judged = Sample.newBuilder(Samples.withVerdicts(pending, List.of(verdict(rule, vote, reply))))
-                .setLineage(Samples.withAgent(pending.getLineage(), reply))
-                .build();
+        final Sample judged = Samples.withVerdicts(pending, List.of(verdict(rule, vote, reply)));
+        judged.setLineage(Samples.withAgent(pending.getLineage(), reply));
         final long answered = judged.getVerdicts().stream().filter(v -> v.getLayer() == Layer.MODEL).count();
         if (answered < (long) config.judges().size() * config.judgeVotes()) {
             judging.put(judged.getId(), judged);
@@ -132,7 +132,9 @@ final class ModelLayerProcessor implements Processor<String, LlmReply, String, O
                             : shown.getMessage() + " (" + passes + " of " + votes + " votes passed)")
                     .build());
         }
-        return Sample.newBuilder(sample).setVerdicts(kept).build();
+        final Sample decided = Records.shallowCopy(sample, Sample::new);
+        decided.setVerdicts(kept);
+        return decided;
     }
 
     static Verdict verdict(final String rule, final int vote, final LlmReply reply) {

@@ -12,6 +12,7 @@ import io.toolace.stream.records.Layer;
 import io.toolace.stream.records.Lineage;
 import io.toolace.stream.records.LlmReply;
 import io.toolace.stream.records.LlmRequest;
+import io.toolace.stream.records.Records;
 import io.toolace.stream.records.Sample;
 import io.toolace.stream.records.Verdict;
 import java.util.ArrayList;
@@ -102,8 +103,9 @@ final class RuleLayerProcessor implements Processor<String, Sample, String, Obje
                 lineage = Samples.withAgent(lineage, reply);
             }
         }
-        return ModelLayerProcessor.majority(Sample.newBuilder(Samples.withVerdicts(sample, votes))
-                .setLineage(lineage).build(), config.judgeVotes());
+        final Sample judged = Samples.withVerdicts(sample, votes);
+        judged.setLineage(lineage);
+        return ModelLayerProcessor.majority(judged, config.judgeVotes());
     }
 
     private LlmRequest judgeRequest(final AgentTask task, final Sample sample, final int step, final int vote,
