@@ -29,10 +29,11 @@ final class DraftProcessor implements Processor<String, DialogDraft, String, Obj
     static final String NO_TOOLS = "DIALOG_NO_TOOLS";
     /**
      * The pool gate's verdict per tool definition, by content: the planner offers the same pool APIs in draft
-     * after draft, and checking one parses and compiles both its schemas. Bounded, so a pool of any size costs a
-     * few megabytes.
+     * after draft, and checking one parses and compiles both its schemas. A generation of 8,192 holds a first
+     * generation's pool (about 7,000 APIs) whole, where 2,048 missed on every second tool; bounded, so a pool of
+     * any size costs some tens of megabytes.
      */
-    private static final BoundedCache<ApiDefinition, Optional<String>> CHECKED = new BoundedCache<>(2_048);
+    private static final BoundedCache<ApiDefinition, Optional<String>> CHECKED = new BoundedCache<>(8_192);
 
     private final Topics topics;
     private static final ApiCheck CHECK = new VerifierApiCheck();

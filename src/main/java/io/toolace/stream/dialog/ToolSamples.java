@@ -30,13 +30,18 @@ public final class ToolSamples {
 
     /**
      * Tool specs kept, per generation of the cache: a sample repeats its pool's APIs, whose schemas would
-     * otherwise be parsed again for every sample that offers them.
+     * otherwise be parsed again for every sample that offers them. Sized as the turn stage's gate memo, for a
+     * pool of its first generation.
      */
-    private static final int CACHED_SPECS = 2_048;
+    private static final int CACHED_SPECS = 8_192;
     private static final BoundedCache<String, Parsed> SPECS = new BoundedCache<>(CACHED_SPECS);
 
-    /** An API's texts and their spec, so a cached spec is used only for the same definition under its id. */
-    private record Parsed(String name, String description, String parameters, String response, ToolSpec spec) {
+    /**
+     * An API's texts, its spec and the spec as a system prompt lists it, so a cached spec is used only for the
+     * same definition under its id.
+     */
+    private record Parsed(String name, String description, String parameters, String response, ToolSpec spec,
+            String definition) {
 
         boolean isOf(final ApiDefinition api) {
             return Objects.equals(parameters, api.getParameters()) && Objects.equals(response, api.getResponse())
@@ -52,17 +57,24 @@ public final class ToolSamples {
      * are equal too: an id may come from anywhere.
      */
     public static ToolSpec toolSpec(final ApiDefinition api) {
-        final Parsed cached = api.getId() == null ? null : SPECS.peek(api.getId());
+        return api.getId() == null ? specOf(api) : parsed(api).spec();
+    }
+
+    /** The cached spec and definition of an API that has an id. */
+    private static Parsed parsed(final ApiDefinition api) {
+        final Parsed cached = SPECS.peek(api.getId());
         if (cached != null && cached.isOf(api)) {
-            return cached.spec();
+            return cached;
         }
-        final ToolSpec spec = new ToolSpec(api.getName(), api.getDescription(), schema(api.getParameters()),
-                schema(api.getResponse()));
-        if (api.getId() == null) {
-            return spec;
-        }
-        SPECS.put(api.getId(), new Parsed(api.getName(), api.getDescription(), api.getParameters(), api.getResponse(), spec));
-        return spec;
+        final ToolSpec spec = specOf(api);
+        final Parsed parsed = new Parsed(api.getName(), api.getDescription(), api.getParameters(), api.getResponse(),
+                spec, ToolDefinitions.toolAceDefinition(spec));
+        SPECS.put(api.getId(), parsed);
+        return parsed;
+    }
+
+    private static ToolSpec specOf(final ApiDefinition api) {
+        return new ToolSpec(api.getName(), api.getDescription(), schema(api.getParameters()), schema(api.getResponse()));
     }
 
     /**
@@ -84,7 +96,12 @@ public final class ToolSamples {
 
     /** ToolACE's system prompt, with the candidate tools as a JSON array. */
     public static String systemPrompt(final List<ApiDefinition> tools) {
-        return ToolDefinitions.toolAcePrompt(toolSpecs(tools));
+        final List<String> definitions = new ArrayList<>(tools.size());
+        for (final ApiDefinition tool : tools) {
+            definitions.add(tool.getId() == null ? ToolDefinitions.toolAceDefinition(specOf(tool))
+                    : parsed(tool).definition());
+        }
+        return ToolDefinitions.toolAcePromptOf(definitions);
     }
 
     public static ToolSample toToolSample(final Sample sample) {

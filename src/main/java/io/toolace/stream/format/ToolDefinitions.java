@@ -102,7 +102,23 @@ public final class ToolDefinitions {
 
     /** The ToolACE system prompt for these tools, as the exporter writes it. */
     public static String toolAcePrompt(final List<ToolSpec> tools) {
-        return TOOLACE_PROMPT_HEAD + Json.write(toJsonArray(tools)) + TOOLACE_PROMPT_TAIL;
+        final List<String> definitions = new ArrayList<>(tools.size());
+        tools.forEach(tool -> definitions.add(toolAceDefinition(tool)));
+        return toolAcePromptOf(definitions);
+    }
+
+    /** One tool as ToolACE's system prompt lists it. */
+    public static String toolAceDefinition(final ToolSpec tool) {
+        return Json.write(toJson(tool));
+    }
+
+    /**
+     * As {@link #toolAcePrompt}, from definitions {@link #toolAceDefinition} wrote, so a caller that keeps them
+     * per tool does not write a tool again for every prompt that lists it. Python's layout of a list is its
+     * items between brackets, each after the first behind {@code ", "}.
+     */
+    public static String toolAcePromptOf(final List<String> definitions) {
+        return TOOLACE_PROMPT_HEAD + '[' + String.join(", ", definitions) + ']' + TOOLACE_PROMPT_TAIL;
     }
 
     private static boolean isDefinitionList(final JsonNode array) {

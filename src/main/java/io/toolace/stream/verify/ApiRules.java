@@ -21,10 +21,10 @@ public final class ApiRules {
     private static final int MAX_PROBLEMS_SHOWN = 5;
     /**
      * Compiled tools kept, per generation of the cache. Datasets and the pipeline repeat a pool's tools
-     * across many samples; a few thousand (a few MB of schemas) cover a pool of that size, and a dataset
-     * of distinct tools only ages entries out.
+     * across many samples; 8,192 (some tens of MB of schemas) cover the pipeline's pool of its first
+     * generation, and a dataset of distinct tools only ages entries out.
      */
-    private static final int CACHED_TOOLS = 2_048;
+    private static final int CACHED_TOOLS = 8_192;
     private static final BoundedCache<ToolKey, CompiledTool> COMPILED = new BoundedCache<>(CACHED_TOOLS);
 
     private ApiRules() {}

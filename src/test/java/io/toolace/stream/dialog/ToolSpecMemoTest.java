@@ -3,6 +3,7 @@ package io.toolace.stream.dialog;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.toolace.stream.format.Json;
+import io.toolace.stream.format.ToolDefinitions;
 import io.toolace.stream.records.ApiDefinition;
 import io.toolace.stream.records.ApiOrigin;
 import io.toolace.stream.records.Lineage;
@@ -10,7 +11,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** {@link ToolSamples#toolSpec} parses an API's schemas once per definition, and never hands out another's. */
+/**
+ * {@link ToolSamples#toolSpec} parses an API's schemas once per definition, and never hands out another's; the
+ * system prompt made from the kept definitions is the one written afresh.
+ */
 class ToolSpecMemoTest {
 
     private static final String PARAMS = "{\"type\": \"object\", \"properties\": {\"city\": {\"type\": \"string\"}}}";
@@ -32,6 +36,21 @@ class ToolSpecMemoTest {
         assertThat(ToolSamples.toolSpec(api("memo-2", "Get Weather", other)).parameters()).isEqualTo(Json.parseOrNull(other));
         assertThat(ToolSamples.toolSpec(api("memo-2", "Get Forecast", other)).name()).isEqualTo("Get Forecast");
         assertThat(ToolSamples.toolSpec(api("memo-2", "Get Weather", PARAMS)).parameters()).isEqualTo(Json.parseOrNull(PARAMS));
+    }
+
+    @Test
+    void theSystemPromptFromKeptDefinitionsIsTheOneWrittenAfresh() {
+        final String other = "{\"type\": \"object\", \"properties\": {\"town\": {\"type\": \"string\"}}}";
+        final List<ApiDefinition> tools = List.of(api("memo-3", "Get Weather", PARAMS), api(null, "Get Forecast", other),
+                api("memo-4", "Get Tides", other));
+        final String fresh = ToolDefinitions.toolAcePrompt(ToolSamples.toolSpecs(tools));
+
+        assertThat(ToolSamples.systemPrompt(tools)).isEqualTo(fresh).contains("\"name\": \"Get Forecast\"");
+        // and again, from the definitions kept under the ids
+        assertThat(ToolSamples.systemPrompt(tools)).isEqualTo(fresh);
+        // an id reused for other content is written afresh
+        assertThat(ToolSamples.systemPrompt(List.of(api("memo-3", "Get Weather", other))))
+                .isEqualTo(ToolDefinitions.toolAcePrompt(List.of(ToolSamples.toolSpec(api(null, "Get Weather", other)))));
     }
 
     private static ApiDefinition api(final String id, final String name, final String parameters) {

@@ -201,6 +201,23 @@ class SampleFormatTest {
         assertThat(built).contains("{\"name\": \"GetCompetitions\", \"description\": ");
     }
 
+    /** The prompt is built from each tool's text, kept per tool by the pipeline: the whole is still one JSON array. */
+    @Test
+    void theToolAcePromptListsItsToolsAsTheJsonArrayOfThemInPythonsLayout() {
+        for (final String line : Corpora.lines(Corpora.TOOLACE_ORIGINAL)) {
+            final List<ToolSpec> tools = ToolDefinitions.findInPrompt(read(line).sample().system()).orElseThrow();
+
+            final String built = ToolDefinitions.toolAcePrompt(tools);
+
+            final String head = built.substring(0, built.indexOf("[{"));
+            final String tail = built.substring(built.lastIndexOf("}]") + 2);
+            assertThat(built).isEqualTo(head + Json.write(ToolDefinitions.toJsonArray(tools)) + tail);
+        }
+        final String none = ToolDefinitions.toolAcePrompt(List.of());
+        assertThat(ToolDefinitions.findInPrompt(none)).isEmpty();
+        assertThat(none).contains("invoke:\n" + Json.write(ToolDefinitions.toJsonArray(List.of())) + ". \n");
+    }
+
     @Test
     void theToolAceWriterPutsTheToolsIntoThePromptWhenItLacksThem() {
         final ToolSample sample = cleanSample();
