@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 
 /**
  * Crashes {@code run} over and over on one data directory: starts it in a child JVM, SIGKILLs it at a
@@ -44,24 +46,28 @@ final class CrashHarness {
     record Kills(int kills, int inStartUp, List<Long> exportedAtKill, List<Long> secondsToRunning) {}
 
     private final Path work;
-    private final List<String> runArgs;
+    private final IntFunction<List<String>> runArgs;
     private final Path export;
     private final Random random;
     private int launches;
 
     /**
      * @param work directory of the child logs
-     * @param runArgs the {@code run} command and its arguments, the data directory and {@code --out export} among them
+     * @param runArgs per launch (1, 2, ...), the {@code run} command and its arguments, the data directory and
+     *     {@code --out export} among them
      */
-    CrashHarness(final Path work, final List<String> runArgs, final Path export, final long seed) {
+    CrashHarness(final Path work, final IntFunction<List<String>> runArgs, final Path export, final long seed) {
         this.work = work;
         this.runArgs = runArgs;
         this.export = export;
         this.random = new Random(seed);
     }
 
-    /** Kills {@code count} runs, each at a random moment of its life. */
-    Kills kill(final int count, final Duration maxUptime) throws InterruptedException {
+    /**
+     * Kills {@code count} runs, each at a random moment of its life, and at the latest once it has exported
+     * {@code exportCap} samples more than it found.
+     */
+    Kills kill(final int count, final Duration maxUptime, final long exportCap) throws InterruptedException {
         int inStartUp = 0;
         final List<Long> exported = new ArrayList<>();
         final List<Long> toRunning = new ArrayList<>();
@@ -76,7 +82,7 @@ final class CrashHarness {
                     assertThat(running).as("run %d started\n%s", launches, child.tail()).isPresent();
                     toRunning.add((System.nanoTime() - launched) / 1_000_000_000);
                     awaitExportBeyond(child, export, before);
-                    Thread.sleep(randomMillis(maxUptime));
+                    runFor(randomMillis(maxUptime), before + exportCap);
                 }
                 assertThat(child.alive()).as("run %d still running when killed\n%s", launches, child.tail()).isTrue();
                 inStartUp += child.awaitLine(RUNNING, Duration.ZERO).isEmpty() ? 1 : 0;
@@ -102,6 +108,14 @@ final class CrashHarness {
         }
     }
 
+    /** Waits {@code millis}, or less once the export holds {@code lines} lines. */
+    private void runFor(final long millis, final long lines) throws InterruptedException {
+        final long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (System.nanoTime() < until && lines(export) < lines) {
+            Thread.sleep(Math.max(1, Math.min(100, TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime()))));
+        }
+    }
+
     /** Hanging transactions the runs' embedded brokers aborted, by their logs. */
     long hangingAborted() {
         long aborted = 0;
@@ -123,7 +137,7 @@ final class CrashHarness {
 
     private ChildJvm launch() {
         launches++;
-        return ChildJvm.start(work.resolve(String.format("run-%02d.log", launches)), runArgs);
+        return ChildJvm.start(work.resolve(String.format("run-%02d.log", launches)), runArgs.apply(launches));
     }
 
     private long randomMillis(final Duration max) {
