@@ -66,7 +66,7 @@ public final class TopicAdmin implements AutoCloseable {
 
     /**
      * Creates the topics that do not exist yet and waits until every partition of every spec has a
-     * leader, so producers and Streams can use them at once.
+     * leader that serves it, so producers and Streams can use them at once.
      *
      * @return the names of the topics this call created, in spec order
      * @throws IllegalStateException when an existing topic's partition count differs from its spec
