@@ -23,7 +23,9 @@ public final class TopicWriter {
         try (KafkaProducer<String, V> producer = new KafkaProducer<>(client.clientProperties(),
                 new StringSerializer(), topic.valueSerde().serializer())) {
             final List<Future<RecordMetadata>> sent = new ArrayList<>();
-            values.forEach(value -> sent.add(producer.send(new ProducerRecord<>(topic.name(), key.apply(value), value))));
+            for (final V value : values) {
+                sent.add(producer.send(new ProducerRecord<>(topic.name(), key.apply(value), value)));
+            }
             producer.flush();
             for (final Future<RecordMetadata> ack : sent) {
                 ack.get();

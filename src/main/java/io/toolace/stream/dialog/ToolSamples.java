@@ -74,7 +74,8 @@ public final class ToolSamples {
     }
 
     private static ToolSpec specOf(final ApiDefinition api) {
-        return new ToolSpec(api.getName(), api.getDescription(), schema(api.getParameters()), schema(api.getResponse()));
+        return new ToolSpec(api.getName(), api.getDescription(), schema(api.getParameters()),
+                schema(api.getResponse()));
     }
 
     /**

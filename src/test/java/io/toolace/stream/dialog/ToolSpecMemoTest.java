@@ -41,8 +41,8 @@ class ToolSpecMemoTest {
     @Test
     void theSystemPromptFromKeptDefinitionsIsTheOneWrittenAfresh() {
         final String other = "{\"type\": \"object\", \"properties\": {\"town\": {\"type\": \"string\"}}}";
-        final List<ApiDefinition> tools = List.of(api("memo-3", "Get Weather", PARAMS), api(null, "Get Forecast", other),
-                api("memo-4", "Get Tides", other));
+        final List<ApiDefinition> tools = List.of(api("memo-3", "Get Weather", PARAMS),
+                api(null, "Get Forecast", other), api("memo-4", "Get Tides", other));
         final String fresh = ToolDefinitions.toolAcePrompt(ToolSamples.toolSpecs(tools));
 
         assertThat(ToolSamples.systemPrompt(tools)).isEqualTo(fresh).contains("\"name\": \"Get Forecast\"");
@@ -50,7 +50,8 @@ class ToolSpecMemoTest {
         assertThat(ToolSamples.systemPrompt(tools)).isEqualTo(fresh);
         // an id reused for other content is written afresh
         assertThat(ToolSamples.systemPrompt(List.of(api("memo-3", "Get Weather", other))))
-                .isEqualTo(ToolDefinitions.toolAcePrompt(List.of(ToolSamples.toolSpec(api(null, "Get Weather", other)))));
+                .isEqualTo(ToolDefinitions.toolAcePrompt(
+                        List.of(ToolSamples.toolSpec(api(null, "Get Weather", other)))));
     }
 
     private static ApiDefinition api(final String id, final String name, final String parameters) {

@@ -45,7 +45,8 @@ class CrashRestartTest {
                 Set.of(), Duration.ofMinutes(1))) {
             ledger = Ledger.read(readBack.clientConfig(), readBack.topics(), form.planLimit(), export);
         }
-        System.out.printf("crash harness (seed %d, odd runs inline): kills %d (%d in start-up), %s, hanging transactions aborted %d;"
+        System.out.printf("crash harness (seed %d, odd runs inline): kills %d (%d in start-up), %s,"
+                        + " hanging transactions aborted %d;"
                         + " export lines after each kill %s; seconds to running after a restart %s; %.0f s%n",
                 form.seed(), kills.kills(), kills.inStartUp(), ledger.figures(), harness.hangingAborted(),
                 kills.exportedAtKill(), kills.secondsToRunning(), (System.nanoTime() - started) / 1e9);

@@ -30,9 +30,10 @@ record RunForm(long planLimit, int faults, Duration maxUptime, long seed) {
     }
 
     /**
-     * Verified samples a run killed while running may export before its kill: together the killed runs end at
-     * most about two thirds of the plan (a quarter or so of the dialogs are rejected), however fast the
-     * machine, so a last run always has dialogs left to end and a killed run never runs out of them first.
+     * Verified samples a run killed while running may export before its kill (give or take one poll of the
+     * export file): together the killed runs export about half the plan at most and end some two thirds of it
+     * at most (a tenth to a quarter of the dialogs are rejected), however fast the machine, so a last run always
+     * has dialogs left to end and a killed run never runs out of them first.
      */
     long exportCapPerRun() {
         return planLimit / (2L * faults);
