@@ -26,7 +26,6 @@ public final class TopicWriter {
             for (final V value : values) {
                 sent.add(producer.send(new ProducerRecord<>(topic.name(), key.apply(value), value)));
             }
-            producer.flush();
             for (final Future<RecordMetadata> ack : sent) {
                 ack.get();
             }

@@ -90,8 +90,7 @@ final class TurnReplyProcessor implements Processor<String, LlmReply, String, Ob
             final String problem = problem(reply, draft);
             if (problem != null) {
                 steps.delete(draft.getId());
-                DraftEnds.reject(context, record, draft, rejection(reply),
-                        problem);
+                DraftEnds.reject(context, record, draft, rejection(reply), problem);
                 return;
             }
             final DialogDraft next = apply(draft, reply, (TurnResult) reply.getResult());
