@@ -101,7 +101,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--partitions", defaultValue = "4", description = "Partitions of every topic (default: ${DEFAULT-VALUE}).")
     int partitions;
 
-    @Option(names = "--timeout", defaultValue = "PT10M", description = "Give up after this long (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--timeout", defaultValue = "PT45M", description = "Give up after this long (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
     @Option(names = "--json", description = "Append the result as one JSON line to this file.")
@@ -132,6 +132,12 @@ public final class BenchCommand implements Callable<Integer> {
             description = "e2e scenarios: the window opens only once the API pool has not grown for this long, so it"
                     + " measures making dialogs, not growing the pool; PT0S opens it at once (default: ${DEFAULT-VALUE}).")
     Duration poolSettle;
+
+    @Option(names = "--jit-queue", defaultValue = "10",
+            description = "e2e-procedural: the window opens only once at most this many methods wait for HotSpot's"
+                    + " optimising compiler (C2), so that it measures compiled code, not the JIT catching up; -1 does"
+                    + " not wait (default: ${DEFAULT-VALUE}).")
+    int jitQueue;
 
     @Option(names = "--heap-every",
             description = "e2e-procedural: also print the heap after a GC at this interval of the window (e.g. PT5M for"
@@ -246,11 +252,11 @@ public final class BenchCommand implements Callable<Integer> {
                 .put("cores", Runtime.getRuntime().availableProcessors()).put("partitions", partitions)
                 .put("warmupSamples", warmupSamples).put("windowSeconds", window.toSeconds())
                 .put("maxGeneration", maxGeneration).put("commitIntervalMs", commitInterval.toMillis())
-                .put("inlineBackend", inlineBackend).put("streamThreads", streamThreads);
+                .put("inlineBackend", inlineBackend).put("streamThreads", streamThreads).put("jitQueue", jitQueue);
         final long started = System.nanoTime();
         try (Pipeline pipeline = Pipeline.start(config, new LinkedHashSet<>(Pipeline.STAGES), Duration.ofMinutes(2));
                 SteadyState steady = new SteadyState(pipeline, out, started, timeout)) {
-            final SteadyState.Window w = steady.measure(warmupSamples, poolSettle, window, heapEvery);
+            final SteadyState.Window w = steady.measure(warmupSamples, poolSettle, jitQueue, window, heapEvery);
             final long heapMb = HeapAfterGc.megabytes();
             final ArrayNode heapCurve = result.putArray("heapMbAfterGcEvery");
             w.heapMbAfterGc().forEach(heapCurve::add);
@@ -259,13 +265,15 @@ public final class BenchCommand implements Callable<Integer> {
                     .put("poolApis", steady.poolSize()).put("poolGrowthInWindow", steady.poolSize() - w.poolBefore())
                     .put("processCpuCores", round(w.cpuSeconds() / w.seconds()))
                     .put("cpuMillisPerVerified", round(w.cpuMillisPerVerified()))
-                    .put("heapUsedMbAfterGc", heapMb);
+                    .put("heapUsedMbAfterGc", heapMb)
+                    .put("c2QueueBefore", w.c2QueueBefore()).put("c2QueueAfter", w.c2QueueAfter())
+                    .put("jitCompileSecondsPerSecond", round(w.compileSeconds() / w.seconds()));
             out.printf("e2e-procedural%s: %.1f verified dialogs/s over %.0f s at steady state (after %,d samples in"
                             + " %.0f s, pool %,d APIs); process CPU %.2f of %d cores (%.1f ms per verified dialog); heap %d MB"
-                            + " after GC%n",
+                            + " after GC; JIT compiling %.2f s a second, C2 queue %,d to %,d methods%n",
                     inlineBackend ? " (inline backend)" : "", w.verifiedPerSecond(), w.seconds(), w.verifiedBefore(), w.warmupSeconds(), steady.poolSize(),
                     w.cpuSeconds() / w.seconds(), Runtime.getRuntime().availableProcessors(), w.cpuMillisPerVerified(),
-                    heapMb);
+                    heapMb, w.compileSeconds() / w.seconds(), w.c2QueueBefore(), w.c2QueueAfter());
             if (!w.measured()) {
                 out.println("  stopped by: " + steady.stoppedBy(timeout));
             }

@@ -95,7 +95,7 @@ final class SimulatedBench {
                 Pipeline pipeline = Pipeline.start(config, new LinkedHashSet<>(Pipeline.STAGES), Duration.ofMinutes(2),
                         backend(simulator, config));
                 SteadyState steady = new SteadyState(pipeline, out, started, timeout)) {
-            final SteadyState.Window w = steady.measure(warmupSamples, poolSettle, window, null);
+            final SteadyState.Window w = steady.measure(warmupSamples, poolSettle, -1, window, null);
             final double seconds = w.seconds();
             final double gatewayCpu = BenchCommand.cpuSeconds(w.threadsBefore(), w.threadsAfter(),
                     SimulatedBench::isGatewayThread);

@@ -12,15 +12,17 @@ import java.util.Map;
 
 /**
  * The warm-up and the measuring window of a whole-pipeline benchmark. The window opens once
- * {@code warmupSamples} are verified and the API pool has not grown for {@code poolSettle}: a pipeline
- * grows its pool while it makes dialogs, and until the evolution is done that takes a third or more of
- * the CPU, so a window opened earlier measures pool growth as much as dialogs. Verified samples are
+ * {@code warmupSamples} are verified, the API pool has not grown for {@code poolSettle} and, if asked, the
+ * JIT's C2 queue is down to {@code jitQueue} methods: a pipeline grows its pool while it makes dialogs, and
+ * until the evolution is done that takes a third or more of the CPU, so a window opened earlier measures pool
+ * growth as much as dialogs; and until C2 has caught up ({@link JitBacklog}) it measures the JIT. Verified samples are
  * counted from {@code samples.verified} with {@code read_committed}, as a downstream consumer sees them.
  * Progress goes to {@code out} every 10 s.
  */
 final class SteadyState implements AutoCloseable {
 
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
+    private static final Duration QUEUE_EVERY = Duration.ofSeconds(5);
 
     /**
      * What the window saw.
@@ -34,11 +36,14 @@ final class SteadyState implements AutoCloseable {
      * @param threadsBefore CPU nanoseconds of each thread (name#id) when the window opened
      * @param threadsAfter the same when it closed
      * @param heapMbAfterGc heap after a GC at each {@code heapEvery} mark in the window
+     * @param c2QueueBefore methods waiting for C2 when the window opened (-1: unknown)
+     * @param c2QueueAfter the same when it closed
+     * @param compileSeconds time the JIT compilers spent compiling in the window (summed over its threads)
      * @param measured the window ran its full length with no stage failed
      */
     record Window(double warmupSeconds, long verifiedBefore, long poolBefore, double seconds, long verified,
             double cpuSeconds, Map<String, Long> threadsBefore, Map<String, Long> threadsAfter,
-            List<Long> heapMbAfterGc, boolean measured) {
+            List<Long> heapMbAfterGc, int c2QueueBefore, int c2QueueAfter, double compileSeconds, boolean measured) {
 
         double verifiedPerSecond() {
             return verified / seconds;
@@ -72,17 +77,25 @@ final class SteadyState implements AutoCloseable {
     /**
      * Waits for the steady state, then measures for {@code window} (or until the timeout or a stage's failure).
      *
+     * @param jitQueue the most methods that may wait for C2 when the window opens; negative not to wait for it
      * @param heapEvery how often to take the heap after a GC in the window; null for never
      */
-    Window measure(final long warmupSamples, final Duration poolSettle, final Duration window, final Duration heapEvery)
-            throws InterruptedException {
+    Window measure(final long warmupSamples, final Duration poolSettle, final int jitQueue, final Duration window,
+            final Duration heapEvery) throws InterruptedException {
         long poolSize = -1;
         long poolChanged = System.nanoTime();
-        while ((verified.records() < warmupSamples || System.nanoTime() - poolChanged < poolSettle.toNanos())
-                && running()) {
+        // The queue is asked for now and then only: the diagnostic command writes out every waiting method.
+        int c2Queue = jitQueue < 0 ? -1 : JitBacklog.c2Queue();
+        long c2Asked = System.nanoTime();
+        while ((verified.records() < warmupSamples || System.nanoTime() - poolChanged < poolSettle.toNanos()
+                || c2Queue > jitQueue) && running()) {
             if (pool.size() != poolSize) {
                 poolSize = pool.size();
                 poolChanged = System.nanoTime();
+            }
+            if (c2Queue > jitQueue && System.nanoTime() - c2Asked > QUEUE_EVERY.toNanos()) {
+                c2Queue = JitBacklog.c2Queue();
+                c2Asked = System.nanoTime();
             }
             progress();
             Thread.sleep(50);
@@ -91,6 +104,8 @@ final class SteadyState implements AutoCloseable {
         final long verifiedBefore = verified.records();
         final long poolBefore = pool.size();
         final long cpuBefore = os.getProcessCpuTime();
+        final int c2QueueBefore = JitBacklog.c2Queue();
+        final long compileBefore = JitBacklog.compileMillis();
         final Map<String, Long> threadsBefore = BenchCommand.threadCpu();
         final long from = System.nanoTime();
         final long until = Math.min(deadline, from + window.toNanos());
@@ -111,6 +126,7 @@ final class SteadyState implements AutoCloseable {
         final double seconds = (System.nanoTime() - from) / 1e9;
         return new Window(warmupSeconds, verifiedBefore, poolBefore, seconds, verified.records() - verifiedBefore,
                 (os.getProcessCpuTime() - cpuBefore) / 1e9, threadsBefore, BenchCommand.threadCpu(), List.copyOf(heap),
+                c2QueueBefore, JitBacklog.c2Queue(), (JitBacklog.compileMillis() - compileBefore) / 1e3,
                 pipeline.failure() == null && seconds >= window.toSeconds() * 0.99);
     }
 
@@ -135,8 +151,8 @@ final class SteadyState implements AutoCloseable {
 
     private void progress() {
         if (System.nanoTime() >= nextProgress) {
-            out.printf("  %5.0f s  verified %,d  pool %,d%n", (System.nanoTime() - started) / 1e9, verified.records(),
-                    pool.size());
+            out.printf("  %5.0f s  verified %,d  pool %,d  C2 queue %,d%n", (System.nanoTime() - started) / 1e9,
+                    verified.records(), pool.size(), JitBacklog.c2Queue());
             out.flush();
             nextProgress += PROGRESS_EVERY.toNanos();
         }
