@@ -45,8 +45,9 @@ public final class PlannerStage implements Stage {
         topology.addProcessor("planner", () -> new Planner(config), "api-pool", "dialog-outcomes");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(POOL_STORE),
                 Serdes.String(), topics.pool.valueSerde()), "planner");
+        // Cached (StageRunner.STORE_CACHE_BYTES): every planned and every ended dialog updates a few counters.
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COUNTERS_STORE),
-                Serdes.String(), Serdes.Long()), "planner");
+                Serdes.String(), Serdes.Long()).withCachingEnabled(), "planner");
         topics.drafts.addSink(topology, DRAFTS_SINK, "planner");
         return topology;
     }

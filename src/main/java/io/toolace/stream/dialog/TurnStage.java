@@ -71,12 +71,13 @@ public final class TurnStage implements Stage {
         topics.dialogReplies.addSource(topology, "dialog-replies");
         topology.addProcessor("draft", () -> new DraftProcessor(topics, config, inline), "dialog-drafts");
         topology.addProcessor("turn-reply", () -> new TurnReplyProcessor(config.voteRetries(), config.answerRetries()), "dialog-replies");
-        topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(STEPS_STORE), Serdes.String(), Serdes.Integer()), "draft", "turn-reply");
-        topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(BALLOTS_STORE), Serdes.String(), Ballot.SERDE), "draft", "turn-reply");
+        // Cached (StageRunner.STORE_CACHE_BYTES): a dialog's step and votes change on every turn.
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STEPS_STORE),
+                Serdes.String(), Serdes.Integer()).withCachingEnabled(), "draft", "turn-reply");
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BALLOTS_STORE),
+                Serdes.String(), Ballot.SERDE).withCachingEnabled(), "draft", "turn-reply");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(VOTES_STORE),
-                Serdes.String(), topics.dialogReplies.valueSerde()), "turn-reply");
+                Serdes.String(), topics.dialogReplies.valueSerde()).withCachingEnabled(), "turn-reply");
         topics.llmRequests.addSink(topology, REQUESTS_SINK, "draft", "turn-reply");
         topics.sampleCandidates.addSink(topology, CANDIDATES_SINK, "draft");
         topics.drafts.addSink(topology, DRAFTS_SINK, "turn-reply");

@@ -35,6 +35,14 @@ public final class StageRunner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StageRunner.class);
     private static final String STATE_METRICS = "stream-state-metrics";
     private static final String ESTIMATE_NUM_KEYS = "estimate-num-keys";
+    /**
+     * Record cache of a stage's stores that are built {@code withCachingEnabled()}: a key written many times
+     * between two commits (a dialog's step, the planner's counters, a sample waiting for its judges) reaches
+     * RocksDB and the changelog once per commit instead of once per write, and a key written and deleted
+     * within one commit reaches them as one tombstone. Under exactly-once the cache is flushed before every
+     * commit, so what a restarted task restores is what the committed transaction wrote.
+     */
+    static final long STORE_CACHE_BYTES = 8L << 20;
 
     private final Stage stage;
     private final KafkaStreams streams;
@@ -105,7 +113,8 @@ public final class StageRunner implements AutoCloseable {
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.replication());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
-        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+        // Only stores built withCachingEnabled() use it: those whose keys change many times between commits.
+        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, STORE_CACHE_BYTES);
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, dlqTopic);
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.class);
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.class);
