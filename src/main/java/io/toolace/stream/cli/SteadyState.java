@@ -85,17 +85,22 @@ final class SteadyState implements AutoCloseable {
         long poolSize = -1;
         long poolChanged = System.nanoTime();
         // The queue is asked for now and then only: the diagnostic command writes out every waiting method.
-        int c2Queue = jitQueue < 0 ? -1 : JitBacklog.c2Queue();
-        long c2Asked = System.nanoTime();
-        while ((verified.records() < warmupSamples || System.nanoTime() - poolChanged < poolSettle.toNanos()
-                || c2Queue > jitQueue) && running()) {
+        long c2Asked = System.nanoTime() - QUEUE_EVERY.toNanos();
+        while (running()) {
             if (pool.size() != poolSize) {
                 poolSize = pool.size();
                 poolChanged = System.nanoTime();
             }
-            if (c2Queue > jitQueue && System.nanoTime() - c2Asked > QUEUE_EVERY.toNanos()) {
-                c2Queue = JitBacklog.c2Queue();
-                c2Asked = System.nanoTime();
+            if (verified.records() >= warmupSamples && System.nanoTime() - poolChanged >= poolSettle.toNanos()) {
+                if (jitQueue < 0) {
+                    break;
+                }
+                if (System.nanoTime() - c2Asked >= QUEUE_EVERY.toNanos()) {
+                    c2Asked = System.nanoTime();
+                    if (JitBacklog.c2Queue() <= jitQueue) {
+                        break;
+                    }
+                }
             }
             progress();
             Thread.sleep(50);
