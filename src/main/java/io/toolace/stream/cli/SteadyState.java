@@ -13,11 +13,11 @@ import java.util.Map;
 /**
  * The warm-up and the measuring window of a whole-pipeline benchmark. The window opens once
  * {@code warmupSamples} are verified, the API pool has not grown for {@code poolSettle} and, if asked, the
- * JIT's C2 queue is down to {@code jitQueue} methods: a pipeline grows its pool while it makes dialogs, and
+ * JIT's C2 queue is down to {@code jitQueue} methods. A pipeline grows its pool while it makes dialogs, and
  * until the evolution is done that takes a third or more of the CPU, so a window opened earlier measures pool
- * growth as much as dialogs; and until C2 has caught up ({@link JitBacklog}) it measures the JIT. Verified samples are
- * counted from {@code samples.verified} with {@code read_committed}, as a downstream consumer sees them.
- * Progress goes to {@code out} every 10 s.
+ * growth as much as dialogs; until C2 has caught up ({@link JitBacklog}) it measures the JIT. Verified
+ * samples are counted from {@code samples.verified} with {@code read_committed}, as a downstream consumer
+ * sees them. Progress goes to {@code out} every 10 s.
  */
 final class SteadyState implements AutoCloseable {
 

@@ -74,10 +74,12 @@ public final class VerificationStage implements Stage {
                 "judge-replies");
         // Cached (StageRunner.STORE_CACHE_BYTES): a sample waits here for its judges, often less than a commit.
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JUDGING_STORE),
-                Serdes.String(), topics.sampleCandidates.valueSerde()).withCachingEnabled(), "rule-layer", "model-layer");
+                Serdes.String(), topics.sampleCandidates.valueSerde()).withCachingEnabled(),
+                "rule-layer", "model-layer");
         topology.addStateStore(VerifiedIds.storeBuilder(config.dedupHorizon()), "rule-layer", "model-layer");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SCORING_STORE),
-                Serdes.String(), topics.sampleCandidates.valueSerde()).withCachingEnabled(), "rule-layer", "model-layer");
+                Serdes.String(), topics.sampleCandidates.valueSerde()).withCachingEnabled(),
+                "rule-layer", "model-layer");
         topics.llmRequests.addSink(topology, REQUESTS_SINK, "rule-layer", "model-layer");
         topics.verified.addSink(topology, VERIFIED_SINK, "rule-layer", "model-layer");
         topics.rejected.addSink(topology, REJECTED_SINK, "rule-layer", "model-layer");
