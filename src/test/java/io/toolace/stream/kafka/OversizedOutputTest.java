@@ -3,20 +3,15 @@ package io.toolace.stream.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.toolace.stream.Pipeline;
-import io.toolace.stream.TopicReader;
 import io.toolace.stream.records.SeedDocument;
 import io.toolace.stream.records.SeedKind;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -61,42 +56,24 @@ class OversizedOutputTest {
                 TopicAdmin admin = TopicAdmin.create(broker.clientConfig())) {
             admin.ensure(List.of(TopicSpec.of(INPUT, 1, (short) 1)), Duration.ofSeconds(30));
             final Topics.Topic<SeedDocument> seeds = broker.topics().seeds;
-            final Stage seeder = new Stage() {
-                @Override
-                public String name() {
-                    return "seeder";
-                }
-
-                @Override
-                public Topology buildTopology() {
-                    final Topology topology = new Topology();
-                    topology.addSource("texts", Serdes.String().deserializer(), Serdes.String().deserializer(), INPUT);
-                    topology.addProcessor("seeder", Seeder::new, "texts");
-                    return seeds.addSink(topology, "to-seeds", "seeder");
-                }
-            };
-            try (GroupInstance instance = GroupInstance.acquire(dir.resolve("seeder"));
-                    StageRunner runner = new StageRunner(seeder, config, broker.bootstrapServers(),
-                            broker.topics().dlq, instance)) {
-                runner.start();
-                runner.awaitRunning(Duration.ofMinutes(1));
-
+            try (OneStage seeder = OneStage.start(broker, config, dir, "seeder", () -> {
+                final Topology topology = new Topology();
+                topology.addSource("texts", Serdes.String().deserializer(), Serdes.String().deserializer(), INPUT);
+                topology.addProcessor("seeder", Seeder::new, "texts");
+                return seeds.addSink(topology, "to-seeds", "seeder");
+            })) {
                 // Given three inputs, the second of which makes an output over the request size
-                final Properties props = broker.clientConfig().clientProperties();
-                try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(),
-                        new StringSerializer())) {
-                    for (final String value : List.of("before", "blow-up", "after")) {
-                        producer.send(new ProducerRecord<>(INPUT, value, value));
-                    }
-                }
+                OneStage.send(broker, INPUT, List.of("before", "blow-up", "after"));
 
                 // When the stage has read them all
-                final List<ConsumerRecord<String, byte[]>> out = awaitRecords(broker, seeds.name(), 2);
+                final List<ConsumerRecord<String, byte[]>> out = OneStage.await(broker, seeds.name(),
+                        r -> r.size() >= 2);
 
                 // Then the others went through, the stage still runs, and the input is in the DLQ with the reason
                 assertThat(out).extracting(ConsumerRecord::key).containsExactly("before", "after");
-                assertThat(runner.failure()).isNull();
-                final List<ConsumerRecord<String, byte[]>> dead = awaitRecords(broker, broker.topics().dlq, 1);
+                assertThat(seeder.failure()).isNull();
+                final List<ConsumerRecord<String, byte[]>> dead = OneStage.await(broker, broker.topics().dlq,
+                        r -> !r.isEmpty());
                 assertThat(dead).hasSize(1);
                 assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("blow-up");
                 assertThat(header(dead.get(0), "__streams.errors.exception"))
@@ -110,19 +87,5 @@ class OversizedOutputTest {
 
     private static String header(final ConsumerRecord<String, byte[]> record, final String name) {
         return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
-    }
-
-    private static List<ConsumerRecord<String, byte[]>> awaitRecords(final Pipeline broker, final String topic,
-            final int count) throws InterruptedException {
-        final long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-        List<ConsumerRecord<String, byte[]>> records = List.of();
-        while (System.nanoTime() < deadline) {
-            records = TopicReader.readRaw(broker.clientConfig(), topic);
-            if (records.size() >= count) {
-                return records;
-            }
-            Thread.sleep(200);
-        }
-        return records;
     }
 }

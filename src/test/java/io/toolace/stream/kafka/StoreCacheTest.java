@@ -3,17 +3,14 @@ package io.toolace.stream.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.toolace.stream.Pipeline;
-import io.toolace.stream.TopicReader;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -61,59 +58,31 @@ class StoreCacheTest {
         try (Pipeline broker = Pipeline.start(config, Set.of(), Duration.ofMinutes(1));
                 TopicAdmin admin = TopicAdmin.create(broker.clientConfig())) {
             admin.ensure(List.of(TopicSpec.of(INPUT, 1, (short) 1)), Duration.ofSeconds(30));
-            final Stage counter = new Stage() {
-                @Override
-                public String name() {
-                    return "counter";
-                }
-
-                @Override
-                public Topology buildTopology() {
-                    final Topology topology = new Topology();
-                    topology.addSource("inputs", Serdes.String().deserializer(), Serdes.String().deserializer(), INPUT);
-                    topology.addProcessor("counter", Counter::new, "inputs");
-                    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE),
-                            Serdes.String(), Serdes.Long()).withCachingEnabled(), "counter");
-                    return topology;
-                }
-            };
-            try (GroupInstance instance = GroupInstance.acquire(dir.resolve("counter"));
-                    StageRunner runner = new StageRunner(counter, config, broker.bootstrapServers(),
-                            broker.topics().dlq, instance)) {
-                runner.start();
-                runner.awaitRunning(Duration.ofMinutes(1));
-
+            try (OneStage counter = OneStage.start(broker, config, dir, "counter", () -> {
+                final Topology topology = new Topology();
+                topology.addSource("inputs", Serdes.String().deserializer(), Serdes.String().deserializer(), INPUT);
+                topology.addProcessor("counter", Counter::new, "inputs");
+                topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE),
+                        Serdes.String(), Serdes.Long()).withCachingEnabled(), "counter");
+                return topology;
+            })) {
                 // When 500 inputs arrive at once
-                try (KafkaProducer<String, String> producer = new KafkaProducer<>(
-                        broker.clientConfig().clientProperties(), new StringSerializer(), new StringSerializer())) {
-                    for (int i = 0; i < INPUTS; i++) {
-                        producer.send(new ProducerRecord<>(INPUT, "k" + i, "v" + i));
-                    }
-                }
+                OneStage.send(broker, INPUT, IntStream.range(0, INPUTS).mapToObj(i -> "v" + i).toList());
 
                 // Then the changelog's committed records end at the count, and there are a handful of them, not 500
                 final String changelog = config.topicPrefix() + "counter-" + STORE + "-changelog";
-                final List<ConsumerRecord<String, byte[]>> writes = awaitCount(broker, changelog, INPUTS);
-                assertThat(runner.failure()).isNull();
-                assertThat(ByteBuffer.wrap(writes.get(writes.size() - 1).value()).getLong()).isEqualTo(INPUTS);
+                final List<ConsumerRecord<String, byte[]>> writes = OneStage.await(broker, changelog,
+                        r -> !r.isEmpty() && last(r) == INPUTS);
+                assertThat(counter.failure()).isNull();
+                assertThat(writes).as("records in %s", changelog).isNotEmpty();
+                assertThat(last(writes)).isEqualTo(INPUTS);
                 assertThat(writes.size()).as("records in %s", changelog).isLessThan(INPUTS / 10);
             }
         }
     }
 
-    /** The changelog's records once the last of them holds {@code count}; fails with what it saw on timeout. */
-    private static List<ConsumerRecord<String, byte[]>> awaitCount(final Pipeline broker, final String changelog,
-            final long count) throws InterruptedException {
-        final long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-        List<ConsumerRecord<String, byte[]>> records = List.of();
-        while (System.nanoTime() < deadline) {
-            records = TopicReader.readRaw(broker.clientConfig(), changelog);
-            if (!records.isEmpty() && ByteBuffer.wrap(records.get(records.size() - 1).value()).getLong() == count) {
-                return records;
-            }
-            Thread.sleep(500);
-        }
-        throw new AssertionError("the changelog " + changelog + " never held " + count + "; it has " + records.size()
-                + " records");
+    /** The count the changelog's last record holds. */
+    private static long last(final List<ConsumerRecord<String, byte[]>> changelog) {
+        return ByteBuffer.wrap(changelog.get(changelog.size() - 1).value()).getLong();
     }
 }
