@@ -63,7 +63,9 @@ final class ChildJvm implements AutoCloseable {
         final long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             final boolean exited = !process.isAlive();
-            final Optional<String> line = lines().stream().filter(l -> l.contains(fragment)).findFirst();
+            // A line still being written (no newline yet) is not matched: "--bootstrap-servers " was once read
+            // before the address behind it.
+            final Optional<String> line = lines(log, exited).stream().filter(l -> l.contains(fragment)).findFirst();
             if (line.isPresent() || exited || System.nanoTime() > deadline) {
                 return line;
             }
@@ -76,7 +78,7 @@ final class ChildJvm implements AutoCloseable {
         if (!Files.exists(log)) {
             return 0;
         }
-        return lines(log).stream().filter(line -> line.contains(fragment)).count();
+        return lines(log, true).stream().filter(line -> line.contains(fragment)).count();
     }
 
     /** SIGKILL, as a crash, the OOM killer or a node loss would end it; waits until it is gone. */
@@ -107,13 +109,15 @@ final class ChildJvm implements AutoCloseable {
     }
 
     private List<String> lines() {
-        return lines(log);
+        return lines(log, true);
     }
 
-    private static List<String> lines(final Path log) {
+    /** The log's lines; the last one only if {@code withUnfinished} or it ends with a newline. */
+    static List<String> lines(final Path log, final boolean withUnfinished) {
         try {
             // Read as bytes: the child may be writing half a line, which a strict decoder would refuse.
-            return new String(Files.readAllBytes(log), StandardCharsets.UTF_8).lines().toList();
+            final String text = new String(Files.readAllBytes(log), StandardCharsets.UTF_8);
+            return (withUnfinished ? text : text.substring(0, text.lastIndexOf('\n') + 1)).lines().toList();
         } catch (final IOException e) {
             throw new UncheckedIOException(e);
         }
