@@ -1,10 +1,12 @@
 package io.toolace.stream.llm.procedural.sdg;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.toolace.stream.format.BoundedCache;
 import io.toolace.stream.records.Role;
 import io.toolace.stream.records.ToolResult;
 import io.toolace.stream.records.Turn;
 import java.math.BigDecimal;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -22,23 +24,42 @@ import java.util.Set;
  */
 final class Grounding {
 
+    /**
+     * Prompts read recently. A sample's prompt repeats every tool's schema and two judges read it: scanning it
+     * for numbers twice was the largest single cost of judging (8% of a run's CPU). A generation of 512 holds
+     * the prompts of the samples being judged at a few megabytes.
+     */
+    private static final BoundedCache<String, Prompt> PROMPTS = new BoundedCache<>(512);
+
+    private final Prompt prompt;
     private final StringBuilder text = new StringBuilder();
     private final Set<BigDecimal> numbers = new HashSet<>();
 
-    private Grounding(final String system) {
-        append(system);
+    private Grounding(final Prompt prompt) {
+        this.prompt = prompt;
     }
 
     /** The grounds the system prompt and all of {@code turns} offer. */
     static Grounding of(final String system, final List<Turn> turns) {
-        final Grounding grounds = new Grounding(system);
+        final Grounding grounds = new Grounding(prompt(system));
         turns.forEach(grounds::add);
         return grounds;
     }
 
     /** The grounds one text offers: whether a message mentions a value, in the same sense. */
     static Grounding inText(final String text) {
-        return new Grounding(text);
+        final Grounding grounds = new Grounding(Prompt.NONE);
+        grounds.append(text);
+        return grounds;
+    }
+
+    /** The numbers standing on their own in a system prompt; not to be modified. */
+    static Set<BigDecimal> numbersInPrompt(final String system) {
+        return prompt(system).numbers();
+    }
+
+    private static Prompt prompt(final String system) {
+        return system == null || system.isEmpty() ? Prompt.NONE : PROMPTS.get(system, Prompt::of);
     }
 
     /** Adds what a turn offers: a user's text, a tool's results (assistant turns ground nothing). */
@@ -62,11 +83,12 @@ final class Grounding {
 
     boolean grounds(final JsonNode scalar) {
         if (scalar.isNumber()) {
-            return numbers.contains(scalar.decimalValue().stripTrailingZeros());
+            final BigDecimal value = scalar.decimalValue().stripTrailingZeros();
+            return prompt.numbers().contains(value) || numbers.contains(value);
         }
         if (scalar.isTextual()) {
             final String value = scalar.asText().toLowerCase(Locale.ROOT);
-            return value.isBlank() || text.indexOf(value) >= 0;
+            return value.isBlank() || prompt.text().contains(value) || text.indexOf(value) >= 0;
         }
         return true;
     }
@@ -113,6 +135,15 @@ final class Grounding {
                 }
             }
             out.add(new BigDecimal(text.substring(start, i)).stripTrailingZeros());
+        }
+    }
+
+    /** What a system prompt grounds: its text in lower case and its numbers. */
+    private record Prompt(String text, Set<BigDecimal> numbers) {
+        static final Prompt NONE = new Prompt("", Set.of());
+
+        static Prompt of(final String system) {
+            return new Prompt(system.toLowerCase(Locale.ROOT), Collections.unmodifiableSet(numbersIn(system)));
         }
     }
 

@@ -121,8 +121,7 @@ public final class ProceduralJudges {
     private static JudgeResult consistency(final Sample sample) {
         final List<Turn> turns = sample.getTurns();
         // Every number the dialog has stated so far: in the system prompt, the tools, user turns, calls and results.
-        final Set<BigDecimal> known = new HashSet<>();
-        collect(sample.getSystem(), known);
+        final Set<BigDecimal> known = new HashSet<>(Grounding.numbersInPrompt(sample.getSystem()));
         for (final ApiDefinition api : sample.getTools()) {
             collect(api.getName(), known);
             collect(api.getDescription(), known);

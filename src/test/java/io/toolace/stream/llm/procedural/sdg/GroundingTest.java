@@ -40,6 +40,26 @@ class GroundingTest {
         assertThat(grounds.grounds(TextNode.valueOf(""))).as("empty strings are exempt").isTrue();
     }
 
+    @Test
+    void thePromptGroundsEveryDialogThatSharesItAndNoDialogGroundsAnother() {
+        // Given two dialogs under one system prompt, the second read after the first added its user turn
+        final String system = "Tools: [{\"name\": \"Rooms\", \"max_nights\": 14}]";
+        final Grounding first = Grounding.of(system, List.of(
+                new Turn(Role.USER, "A room in Oslo for 3 nights", List.of(), List.of(), List.of())));
+        final Grounding second = Grounding.of(new String(system.toCharArray()), List.of());
+
+        // Then both are grounded in the prompt, and only the first in its own turn
+        for (final Grounding grounds : List.of(first, second)) {
+            assertThat(grounds.grounds(TextNode.valueOf("ROOMS"))).isTrue();
+            assertThat(grounds.grounds(IntNode.valueOf(14))).isTrue();
+        }
+        assertThat(first.grounds(TextNode.valueOf("Oslo"))).isTrue();
+        assertThat(first.grounds(IntNode.valueOf(3))).isTrue();
+        assertThat(second.grounds(TextNode.valueOf("Oslo"))).isFalse();
+        assertThat(second.grounds(IntNode.valueOf(3))).isFalse();
+        assertThat(Grounding.numbersInPrompt(system)).containsExactly(new BigDecimal("14"));
+    }
+
     private static Set<String> numbers(final String text) {
         return Grounding.numbersIn(text).stream().map(BigDecimal::toString).collect(Collectors.toSet());
     }
