@@ -8,7 +8,6 @@ import io.toolace.stream.format.ToolSpec;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Complexity without a model, from the three factors ToolACE found the target model's loss to grow
@@ -25,9 +24,7 @@ import java.util.regex.Pattern;
  */
 public final class ComplexityProxy implements ComplexityEvaluator {
 
-    private static final Pattern WORD_BREAK = Pattern.compile("[^\\p{L}\\p{N}]+");
-    private static final Pattern CAMEL = Pattern.compile("(?<=\\p{Ll})(?=\\p{Lu})");
-    private static final Set<String> STOPWORDS = Set.of(
+    static final Set<String> STOPWORDS = Set.of(
             "a", "an", "the", "and", "or", "of", "to", "in", "on", "at", "for", "with", "by", "from", "is",
             "are", "be", "it", "its", "this", "that", "me", "my", "i", "you", "your", "we", "our", "can",
             "could", "would", "please", "what", "which", "how", "do", "does", "as", "if", "so", "also");
@@ -70,17 +67,55 @@ public final class ComplexityProxy implements ComplexityEvaluator {
         return 1 - (double) shared / Math.min(requested.size(), described.size());
     }
 
-    /** Content words, lower case, camelCase and snake_case split, a plural's "s" dropped. */
+    /**
+     * Content words, lower case, camelCase and snake_case split, a plural's "s" dropped. A word is a run of
+     * letters and numbers ({@code \p{L}\p{N}}), broken where a lower-case letter meets an upper-case one.
+     * Hand-written because it reads every user turn and every candidate's description of every sample, where
+     * the regular expressions cost a third of scoring a sample.
+     */
     static void words(final String text, final Set<String> into) {
         if (text == null) {
             return;
         }
-        for (final String raw : WORD_BREAK.split(CAMEL.matcher(text).replaceAll(" "))) {
-            final String word = raw.toLowerCase(Locale.ROOT);
-            if (word.length() > 1 && !STOPWORDS.contains(word)) {
-                into.add(word.length() > 3 && word.endsWith("s") && !word.endsWith("ss")
-                        ? word.substring(0, word.length() - 1) : word);
+        int start = -1;
+        int previousType = -1;
+        for (int i = 0; i < text.length(); ) {
+            final int c = text.codePointAt(i);
+            final int type = Character.getType(c);
+            if (!isLetterOrNumber(type)) {
+                addWord(text, start, i, into);
+                start = -1;
+            } else if (start < 0) {
+                start = i;
+            } else if (previousType == Character.LOWERCASE_LETTER && type == Character.UPPERCASE_LETTER) {
+                addWord(text, start, i, into);
+                start = i;
             }
+            previousType = type;
+            i += Character.charCount(c);
+        }
+        addWord(text, start, text.length(), into);
+    }
+
+    private static boolean isLetterOrNumber(final int type) {
+        switch (type) {
+            case Character.UPPERCASE_LETTER: case Character.LOWERCASE_LETTER: case Character.TITLECASE_LETTER:
+            case Character.MODIFIER_LETTER: case Character.OTHER_LETTER:
+            case Character.DECIMAL_DIGIT_NUMBER: case Character.LETTER_NUMBER: case Character.OTHER_NUMBER:
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private static void addWord(final String text, final int start, final int end, final Set<String> into) {
+        if (start < 0) {
+            return;
+        }
+        final String word = text.substring(start, end).toLowerCase(Locale.ROOT);
+        if (word.length() > 1 && !STOPWORDS.contains(word)) {
+            into.add(word.length() > 3 && word.endsWith("s") && !word.endsWith("ss")
+                    ? word.substring(0, word.length() - 1) : word);
         }
     }
 }

@@ -10,7 +10,10 @@ import io.toolace.stream.format.ToolSpec;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Random;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class ComplexityProxyTest {
@@ -86,5 +89,43 @@ class ComplexityProxyTest {
         final Set<String> words = new HashSet<>();
         ComplexityProxy.words("getStockQuotes for_the tickers", words);
         assertThat(words).containsExactlyInAnyOrder("get", "stock", "quote", "ticker");
+    }
+
+    @Test
+    void wordsAreTheWordsOfTheRegularExpressionsTheyReplace() {
+        // Given texts of letters of every case (titlecase, one outside the BMP), numbers, marks and punctuation
+        final String[] pieces = {"a", "b", "Q", "Z", "é", "É", "ǅ", "\uD835\uDC00", "東", "7", "²", "Ⅻ",
+            "\u0301", "_", " ", "-", ".", "s", "ss", "the", "Tickers", "getX"};
+        final Random random = new Random(20261126L);
+        for (int n = 0; n < 5_000; n++) {
+            final StringBuilder text = new StringBuilder();
+            for (int p = random.nextInt(12); p > 0; p--) {
+                text.append(pieces[random.nextInt(pieces.length)]);
+            }
+            // Then the hand-written split finds what the regular expressions found
+            final Set<String> words = new HashSet<>();
+            ComplexityProxy.words(text.toString(), words);
+            assertThat(words).as("words of \"%s\"", text).isEqualTo(regexWords(text.toString()));
+        }
+        // Except where a lower-case letter outside the BMP meets an upper-case one: the regular expression's
+        // look-behind saw half of the letter there, and did not break.
+        final Set<String> words = new HashSet<>();
+        ComplexityProxy.words("x\uD835\uDC1ATicker", words);
+        assertThat(words).containsExactlyInAnyOrder("x\uD835\uDC1A", "ticker");
+        assertThat(regexWords("x\uD835\uDC1ATicker")).containsExactly("x\uD835\uDC1Aticker");
+    }
+
+    /** The split as it was written with regular expressions, the oracle of the hand-written one. */
+    private static Set<String> regexWords(final String text) {
+        final Set<String> into = new HashSet<>();
+        final String spaced = Pattern.compile("(?<=\\p{Ll})(?=\\p{Lu})").matcher(text).replaceAll(" ");
+        for (final String raw : Pattern.compile("[^\\p{L}\\p{N}]+").split(spaced)) {
+            final String word = raw.toLowerCase(Locale.ROOT);
+            if (word.length() > 1 && !ComplexityProxy.STOPWORDS.contains(word)) {
+                into.add(word.length() > 3 && word.endsWith("s") && !word.endsWith("ss")
+                        ? word.substring(0, word.length() - 1) : word);
+            }
+        }
+        return into;
     }
 }
