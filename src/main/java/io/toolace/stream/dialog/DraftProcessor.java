@@ -28,12 +28,15 @@ final class DraftProcessor implements Processor<String, DialogDraft, String, Obj
 
     static final String NO_TOOLS = "DIALOG_NO_TOOLS";
     /**
-     * The pool gate's verdict per tool definition, by content: the planner offers the same pool APIs in draft
+     * The pool gate's verdict per tool, by id and checked against its definition: the planner offers the same pool APIs in draft
      * after draft, and checking one parses and compiles both its schemas. A generation of 8,192 holds a first
      * generation's pool (about 7,000 APIs) whole, where 2,048 missed on every second tool; bounded, so a pool of
      * any size costs some tens of megabytes.
      */
-    private static final BoundedCache<ApiDefinition, Optional<String>> CHECKED = new BoundedCache<>(8_192);
+    private static final BoundedCache<String, Checked> CHECKED = new BoundedCache<>(8_192);
+
+    /** An API and the pool gate's verdict on it. */
+    private record Checked(ApiDefinition api, Optional<String> problem) {}
 
     private final Topics topics;
     private static final ApiCheck CHECK = new VerifierApiCheck();
@@ -135,11 +138,25 @@ final class DraftProcessor implements Processor<String, DialogDraft, String, Obj
             return NO_TOOLS + ": the draft offers no candidate tools";
         }
         for (final ApiDefinition tool : draft.getTools()) {
-            final Optional<String> problem = CHECKED.get(tool, CHECK::problem);
+            final Optional<String> problem = gateProblem(tool);
             if (problem.isPresent()) {
                 return problem.get();
             }
         }
         return null;
+    }
+
+    /** Why the pool gate refuses {@code tool}, or empty when it passes. */
+    static Optional<String> gateProblem(final ApiDefinition tool) {
+        if (tool.getId() == null) {
+            return CHECK.problem(tool);
+        }
+        final Checked cached = CHECKED.peek(tool.getId());
+        if (cached != null && ToolSamples.sameDefinition(cached.api(), tool)) {
+            return cached.problem();
+        }
+        final Optional<String> problem = CHECK.problem(tool);
+        CHECKED.put(tool.getId(), new Checked(tool, problem));
+        return problem;
     }
 }

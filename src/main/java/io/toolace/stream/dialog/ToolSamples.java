@@ -37,17 +37,10 @@ public final class ToolSamples {
     private static final BoundedCache<String, Parsed> SPECS = new BoundedCache<>(CACHED_SPECS);
 
     /**
-     * An API's texts, its spec and the spec as a system prompt lists it, so a cached spec is used only for the
-     * same definition under its id.
+     * An API, its spec and the spec as a system prompt lists it, so a cached spec is used only for the same
+     * definition under its id.
      */
-    private record Parsed(String name, String description, String parameters, String response, ToolSpec spec,
-            String definition) {
-
-        boolean isOf(final ApiDefinition api) {
-            return Objects.equals(parameters, api.getParameters()) && Objects.equals(response, api.getResponse())
-                    && Objects.equals(name, api.getName()) && Objects.equals(description, api.getDescription());
-        }
-    }
+    private record Parsed(ApiDefinition api, ToolSpec spec, String definition) {}
 
     private ToolSamples() {}
 
@@ -63,14 +56,22 @@ public final class ToolSamples {
     /** The cached spec and definition of an API that has an id. */
     private static Parsed parsed(final ApiDefinition api) {
         final Parsed cached = SPECS.peek(api.getId());
-        if (cached != null && cached.isOf(api)) {
+        if (cached != null && sameDefinition(cached.api(), api)) {
             return cached;
         }
         final ToolSpec spec = specOf(api);
-        final Parsed parsed = new Parsed(api.getName(), api.getDescription(), api.getParameters(), api.getResponse(),
-                spec, ToolDefinitions.toolAceDefinition(spec));
+        final Parsed parsed = new Parsed(api, spec, ToolDefinitions.toolAceDefinition(spec));
         SPECS.put(api.getId(), parsed);
         return parsed;
+    }
+
+    /**
+     * Whether two APIs define the same tool: name, description and both schemas. A memo keyed by an API's id
+     * checks this on a hit, which compares texts where hashing them for the key would read them all.
+     */
+    public static boolean sameDefinition(final ApiDefinition a, final ApiDefinition b) {
+        return Objects.equals(a.getParameters(), b.getParameters()) && Objects.equals(a.getResponse(), b.getResponse())
+                && Objects.equals(a.getName(), b.getName()) && Objects.equals(a.getDescription(), b.getDescription());
     }
 
     private static ToolSpec specOf(final ApiDefinition api) {
@@ -99,10 +100,14 @@ public final class ToolSamples {
     public static String systemPrompt(final List<ApiDefinition> tools) {
         final List<String> definitions = new ArrayList<>(tools.size());
         for (final ApiDefinition tool : tools) {
-            definitions.add(tool.getId() == null ? ToolDefinitions.toolAceDefinition(specOf(tool))
-                    : parsed(tool).definition());
+            definitions.add(definition(tool));
         }
         return ToolDefinitions.toolAcePromptOf(definitions);
+    }
+
+    /** One tool as {@link #systemPrompt} lists it. */
+    public static String definition(final ApiDefinition tool) {
+        return tool.getId() == null ? ToolDefinitions.toolAceDefinition(specOf(tool)) : parsed(tool).definition();
     }
 
     public static ToolSample toToolSample(final Sample sample) {

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link ToolSamples#toolSpec} parses an API's schemas once per definition, and never hands out another's; the
- * system prompt made from the kept definitions is the one written afresh.
+ * system prompt made from the kept definitions is the one written afresh. The pool gate's memo, kept by id
+ * too, does not either.
  */
 class ToolSpecMemoTest {
 
@@ -52,6 +53,17 @@ class ToolSpecMemoTest {
         assertThat(ToolSamples.systemPrompt(List.of(api("memo-3", "Get Weather", other))))
                 .isEqualTo(ToolDefinitions.toolAcePrompt(
                         List.of(ToolSamples.toolSpec(api(null, "Get Weather", other)))));
+    }
+
+    @Test
+    void thePoolGateJudgesWhatAnIdDefinesNow() {
+        // Given an id the gate passed
+        assertThat(DraftProcessor.gateProblem(api("memo-4", "Get Weather", PARAMS))).isEmpty();
+
+        // Then another definition under that id is judged on its own
+        assertThat(DraftProcessor.gateProblem(api("memo-4", "Get Weather", "{\"type\": \"object\", \"properties\": "
+                + "{\"city\": {\"type\": \"strin\"}}}"))).get().asString().startsWith("API_SCHEMA_INVALID");
+        assertThat(DraftProcessor.gateProblem(api("memo-4", "Get Weather", PARAMS))).isEmpty();
     }
 
     private static ApiDefinition api(final String id, final String name, final String parameters) {
