@@ -2,6 +2,7 @@ package io.toolace.stream.llm.procedural.sdg;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.toolace.stream.dialog.ToolSamples;
 import io.toolace.stream.records.ApiDefinition;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -30,8 +31,9 @@ final class ApiSpec {
     private static final JsonNode EMPTY_SCHEMA = JsonNodeFactory.instance.objectNode();
     /** Bounds the parse cache; a pool that outgrows it is re-parsed, which only costs time. */
     private static final int CACHE_LIMIT = 50_000;
-    private static final Map<Key, ApiSpec> PARSED = new ConcurrentHashMap<>();
+    private static final Map<Object, ApiSpec> PARSED = new ConcurrentHashMap<>();
 
+    private final ApiDefinition source;
     private final String name;
     private final String description;
     private final JsonNode parameters;
@@ -39,8 +41,11 @@ final class ApiSpec {
     private final List<String> parameterNames;
     private final Set<String> required;
     private final List<ResultField> resultFields;
+    /** What the API's entry in a system prompt grounds, made when a judge first asks. */
+    private volatile Grounding.Piece prompted;
 
     private ApiSpec(final ApiDefinition definition) {
+        this.source = definition;
         this.name = definition.getName();
         this.description = definition.getDescription();
         this.parameters = Json.parse("the parameters of API '" + name + "'", definition.getParameters());
@@ -67,11 +72,13 @@ final class ApiSpec {
         }
         final List<ApiSpec> out = new ArrayList<>(tools.size());
         for (final ApiDefinition d : tools) {
-            final Key key = new Key(d.getName(), d.getDescription(), d.getParameters(), d.getResponse());
-            ApiSpec spec = PARSED.get(key);
-            if (spec == null) {
+            // By id where there is one: hashing the schemas' text for every lookup cost more than comparing it.
+            final Object id = d.getId() != null ? d.getId() : new Key(d.getName(), d.getDescription(),
+                    d.getParameters(), d.getResponse());
+            ApiSpec spec = PARSED.get(id);
+            if (spec == null || !ToolSamples.sameDefinition(spec.source, d)) {
                 spec = new ApiSpec(d); // parse outside the map: a bad definition throws, and is not cached
-                PARSED.put(key, spec);
+                PARSED.put(id, spec);
             }
             out.add(spec);
         }
@@ -102,6 +109,16 @@ final class ApiSpec {
 
     JsonNode response() {
         return response;
+    }
+
+    /** What the API's entry in ToolACE's system prompt grounds. */
+    Grounding.Piece prompted() {
+        Grounding.Piece piece = prompted;
+        if (piece == null) {
+            piece = Grounding.Piece.of(ToolSamples.definition(source));
+            prompted = piece;
+        }
+        return piece;
     }
 
     /** Declared parameters in declaration order, then required ones the schema forgot to declare. */

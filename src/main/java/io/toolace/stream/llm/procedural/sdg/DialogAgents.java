@@ -345,7 +345,7 @@ public final class DialogAgents {
         }
 
         Grounding grounds() {
-            return Grounding.of(Samples.system(draft), draft.getTurns());
+            return Grounding.of(Samples.system(draft), draft.getTools(), draft.getTurns());
         }
     }
 }

@@ -1,11 +1,15 @@
 package io.toolace.stream.llm.procedural.sdg;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.toolace.stream.dialog.ToolSamples;
 import io.toolace.stream.format.BoundedCache;
+import io.toolace.stream.format.ToolDefinitions;
+import io.toolace.stream.records.ApiDefinition;
 import io.toolace.stream.records.Role;
 import io.toolace.stream.records.ToolResult;
 import io.toolace.stream.records.Turn;
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
@@ -24,42 +28,68 @@ import java.util.Set;
  */
 final class Grounding {
 
+    /** What the prompt's own words ground, around its list of tools. */
+    private static final Piece PROMPT_FRAME = Piece.of(ToolDefinitions.toolAcePromptOf(List.of()));
     /**
-     * Prompts read recently. A sample's prompt repeats every tool's schema and two judges read it: scanning it
-     * for numbers twice was the largest single cost of judging (8% of a run's CPU). A generation of 512 holds
-     * the prompts of the samples being judged at a few megabytes.
+     * Prompts read recently that are not the prompt of their sample's tools, which is read tool by tool (each
+     * {@link ApiSpec} keeps its piece). A prompt repeats every tool's schema, and two judges read it: scanning it
+     * for numbers for each was the largest single cost of judging (8% of a run's CPU).
      */
-    private static final BoundedCache<String, Prompt> PROMPTS = new BoundedCache<>(512);
+    private static final BoundedCache<String, Piece> PROMPTS = new BoundedCache<>(512);
 
-    private final Prompt prompt;
+    private final List<Piece> prompt;
     private final StringBuilder text = new StringBuilder();
     private final Set<BigDecimal> numbers = new HashSet<>();
 
-    private Grounding(final Prompt prompt) {
+    private Grounding(final List<Piece> prompt) {
         this.prompt = prompt;
     }
 
-    /** The grounds the system prompt and all of {@code turns} offer. */
-    static Grounding of(final String system, final List<Turn> turns) {
-        final Grounding grounds = new Grounding(prompt(system));
+    /** The grounds the system prompt, which may list {@code tools}, and all of {@code turns} offer. */
+    static Grounding of(final String system, final List<ApiDefinition> tools, final List<Turn> turns) {
+        final Grounding grounds = new Grounding(prompt(system, tools));
         turns.forEach(grounds::add);
         return grounds;
     }
 
     /** The grounds one text offers: whether a message mentions a value, in the same sense. */
     static Grounding inText(final String text) {
-        final Grounding grounds = new Grounding(Prompt.NONE);
+        final Grounding grounds = new Grounding(List.of());
         grounds.append(text);
         return grounds;
     }
 
-    /** The numbers standing on their own in a system prompt; not to be modified. */
-    static Set<BigDecimal> numbersInPrompt(final String system) {
-        return prompt(system).numbers();
+    /** Adds the numbers standing on their own in a system prompt, which may list {@code tools}, to {@code out}. */
+    static void addPromptNumbers(final String system, final List<ApiDefinition> tools, final Set<BigDecimal> out) {
+        for (final Piece piece : prompt(system, tools)) {
+            out.addAll(piece.numbers());
+        }
     }
 
-    private static Prompt prompt(final String system) {
-        return system == null || system.isEmpty() ? Prompt.NONE : PROMPTS.get(system, Prompt::of);
+    /**
+     * The prompt as pieces: the frame and each tool's entry when it is ToolACE's prompt of {@code tools}, as in
+     * every sample of the pipeline; else the whole prompt. A value spanning two pieces would need to hold the
+     * {@code ", "} between two tools' entries.
+     */
+    private static List<Piece> prompt(final String system, final List<ApiDefinition> tools) {
+        if (system == null || system.isEmpty()) {
+            return List.of();
+        }
+        if (!tools.isEmpty() && system.equals(ToolSamples.systemPrompt(tools))) {
+            final List<ApiSpec> apis;
+            try {
+                apis = ApiSpec.of(tools);
+            } catch (final IllegalArgumentException notJson) {
+                return List.of(PROMPTS.get(system, Piece::of)); // a tool with a broken schema has no spec
+            }
+            final List<Piece> pieces = new ArrayList<>(apis.size() + 1);
+            pieces.add(PROMPT_FRAME);
+            for (final ApiSpec api : apis) {
+                pieces.add(api.prompted());
+            }
+            return pieces;
+        }
+        return List.of(PROMPTS.get(system, Piece::of));
     }
 
     /** Adds what a turn offers: a user's text, a tool's results (assistant turns ground nothing). */
@@ -84,11 +114,12 @@ final class Grounding {
     boolean grounds(final JsonNode scalar) {
         if (scalar.isNumber()) {
             final BigDecimal value = scalar.decimalValue().stripTrailingZeros();
-            return prompt.numbers().contains(value) || numbers.contains(value);
+            return numbers.contains(value) || prompt.stream().anyMatch(piece -> piece.numbers().contains(value));
         }
         if (scalar.isTextual()) {
             final String value = scalar.asText().toLowerCase(Locale.ROOT);
-            return value.isBlank() || prompt.text().contains(value) || text.indexOf(value) >= 0;
+            return value.isBlank() || text.indexOf(value) >= 0
+                    || prompt.stream().anyMatch(piece -> piece.text().contains(value));
         }
         return true;
     }
@@ -138,12 +169,10 @@ final class Grounding {
         }
     }
 
-    /** What a system prompt grounds: its text in lower case and its numbers. */
-    private record Prompt(String text, Set<BigDecimal> numbers) {
-        static final Prompt NONE = new Prompt("", Set.of());
-
-        static Prompt of(final String system) {
-            return new Prompt(system.toLowerCase(Locale.ROOT), Collections.unmodifiableSet(numbersIn(system)));
+    /** What a piece of a system prompt grounds: its text in lower case and its numbers. */
+    record Piece(String text, Set<BigDecimal> numbers) {
+        static Piece of(final String prompt) {
+            return new Piece(prompt.toLowerCase(Locale.ROOT), Collections.unmodifiableSet(numbersIn(prompt)));
         }
     }
 

@@ -63,7 +63,7 @@ public final class ProceduralJudges {
     private static JudgeResult hallucination(final Sample sample) {
         final List<ApiSpec> apis = ApiSpec.of(sample.getTools());
         final List<Turn> turns = sample.getTurns();
-        final Grounding grounds = Grounding.of(sample.getSystem(), List.of());
+        final Grounding grounds = Grounding.of(sample.getSystem(), sample.getTools(), List.of());
         for (int t = 0; t < turns.size(); t++) {
             final Turn turn = turns.get(t);
             grounds.add(turn); // an assistant turn adds nothing, so a call is judged on what came before it
@@ -121,7 +121,8 @@ public final class ProceduralJudges {
     private static JudgeResult consistency(final Sample sample) {
         final List<Turn> turns = sample.getTurns();
         // Every number the dialog has stated so far: in the system prompt, the tools, user turns, calls and results.
-        final Set<BigDecimal> known = new HashSet<>(Grounding.numbersInPrompt(sample.getSystem()));
+        final Set<BigDecimal> known = new HashSet<>();
+        Grounding.addPromptNumbers(sample.getSystem(), sample.getTools(), known);
         for (final ApiDefinition api : sample.getTools()) {
             collect(api.getName(), known);
             collect(api.getDescription(), known);
