@@ -1,8 +1,10 @@
 package io.toolace.stream.dialog;
 
+import io.toolace.stream.format.BoundedCache;
 import io.toolace.stream.format.FunctionCall;
 import io.toolace.stream.format.Message;
 import io.toolace.stream.format.Role;
+import io.toolace.stream.format.SameInstance;
 import io.toolace.stream.format.ToolSample;
 import io.toolace.stream.format.ToolSpec;
 import java.util.HashSet;
@@ -24,6 +26,12 @@ import java.util.Set;
  */
 public final class ComplexityProxy implements ComplexityEvaluator {
 
+    /**
+     * A tool's words, by spec instance: a sample that calls nothing is compared with every candidate, and the
+     * pipeline hands the same specs to sample after sample. Splitting their descriptions again was most of
+     * scoring a sample.
+     */
+    private static final BoundedCache<SameInstance<ToolSpec>, Set<String>> DESCRIBED = new BoundedCache<>(8_192);
     static final Set<String> STOPWORDS = Set.of(
             "a", "an", "the", "and", "or", "of", "to", "in", "on", "at", "for", "with", "by", "from", "is",
             "are", "be", "it", "its", "this", "that", "me", "my", "i", "you", "your", "we", "our", "can",
@@ -47,13 +55,19 @@ public final class ComplexityProxy implements ComplexityEvaluator {
         final Set<String> described = new HashSet<>();
         for (final ToolSpec tool : sample.tools()) {
             if (called.isEmpty() || called.contains(tool.name())) {
-                words(tool.name(), described);
-                words(tool.description(), described);
+                described.addAll(DESCRIBED.get(new SameInstance<>(tool), same -> described(same.value())));
             }
         }
         final double choice = candidates == 0 ? 0 : 1 - 1.0 / candidates;
         final double depth = 1 - 1.0 / (1 + calls);
         return (choice + depth + dissimilarity(requested, described)) / 3;
+    }
+
+    private static Set<String> described(final ToolSpec tool) {
+        final Set<String> words = new HashSet<>();
+        words(tool.name(), words);
+        words(tool.description(), words);
+        return Set.copyOf(words);
     }
 
     static double dissimilarity(final Set<String> requested, final Set<String> described) {

@@ -1,6 +1,7 @@
 package io.toolace.stream.verify;
 
 import io.toolace.stream.format.BoundedCache;
+import io.toolace.stream.format.SameInstance;
 import io.toolace.stream.format.CallSyntax;
 import io.toolace.stream.format.ToolSpec;
 import java.util.ArrayList;
@@ -30,7 +31,8 @@ public final class ApiRules {
      * The same, by the spec instance: the pipeline keeps one spec per API and hands it to sample after sample,
      * where hashing its schema trees for a {@link ToolKey} was 3.7% of a run's CPU.
      */
-    private static final BoundedCache<SameSpec, CompiledTool> COMPILED_SPECS = new BoundedCache<>(CACHED_TOOLS);
+    private static final BoundedCache<SameInstance<ToolSpec>, CompiledTool> COMPILED_SPECS =
+            new BoundedCache<>(CACHED_TOOLS);
 
     private ApiRules() {}
 
@@ -39,19 +41,6 @@ public final class ApiRules {
      * definition problems under every rule, filtered by each sample's configuration when reported.
      */
     record CompiledTool(ToolSpec spec, ParamSchema parameters, List<Problem> problems) {}
-
-    /** A spec as a key by identity: equal only to itself. */
-    private record SameSpec(ToolSpec spec) {
-        @Override
-        public boolean equals(final Object o) {
-            return o instanceof SameSpec other && other.spec == spec;
-        }
-
-        @Override
-        public int hashCode() {
-            return System.identityHashCode(spec);
-        }
-    }
 
     /** One definition problem of a tool, reported at turn -1. */
     record Problem(Rule rule, String message) {}
@@ -92,7 +81,7 @@ public final class ApiRules {
 
     /** The tool compiled, from the cache when a tool of the same definition was compiled before; its problems go to findings. */
     static CompiledTool compile(final ToolSpec tool, final Findings findings) {
-        final CompiledTool compiled = COMPILED_SPECS.get(new SameSpec(tool), same -> {
+        final CompiledTool compiled = COMPILED_SPECS.get(new SameInstance<>(tool), same -> {
             final ToolKey key = ToolKey.of(tool);
             return key == null ? compile(tool) : COMPILED.get(key, k -> compile(k.tool()));
         });
