@@ -83,7 +83,7 @@ final class AssistantVoice {
 
     /** "Get Hourly Forecast for Paris: temperature 21.5, conditions sunny and humidity 40." */
     private static String sentence(final FunctionCall call, final ToolResult result) {
-        final Optional<JsonNode> parsed = Json.tryParse(result.getResults());
+        final Optional<JsonNode> parsed = Json.tryParseShared(result.getResults());
         if (parsed.isEmpty()) {
             return result.getName() + " returned an unreadable result.";
         }
@@ -91,7 +91,7 @@ final class AssistantVoice {
         if (error.isTextual() && !error.asText().isBlank()) {
             return result.getName() + " reported an error: " + error.asText() + ".";
         }
-        final Optional<JsonNode> arguments = call == null ? Optional.empty() : Json.tryParse(call.getArguments());
+        final Optional<JsonNode> arguments = call == null ? Optional.empty() : Json.tryParseShared(call.getArguments());
         final Set<JsonNode> echoes = new HashSet<>();
         arguments.ifPresent(a -> Json.leaves(a).forEach(leaf -> echoes.add(leaf.value())));
         final List<String> facts = facts(parsed.get(), echoes);

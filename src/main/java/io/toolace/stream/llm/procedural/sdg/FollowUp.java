@@ -48,7 +48,7 @@ final class FollowUp {
                 continue;
             }
             for (final ToolResult result : earlier.get(t).getResults()) {
-                final Optional<JsonNode> parsed = Json.tryParse(result.getResults());
+                final Optional<JsonNode> parsed = Json.tryParseShared(result.getResults());
                 if (parsed.isEmpty()) {
                     continue;
                 }

@@ -100,7 +100,7 @@ final class Grounding {
             for (final ToolResult result : turn.getResults()) {
                 append(result.getResults());
                 // Also the unescaped values, so a string with a quote or a non-ASCII letter still matches.
-                Json.tryParse(result.getResults()).ifPresent(parsed -> {
+                Json.tryParseShared(result.getResults()).ifPresent(parsed -> {
                     for (final Json.Leaf leaf : Json.leaves(parsed)) {
                         if (leaf.value().isTextual()) {
                             append(leaf.value().asText());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import io.toolace.stream.format.BoundedCache;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +15,8 @@ import java.util.Optional;
 final class Json {
 
     static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Holds the results and calls of the dialogs between their turns and their judging: some tens of MB. */
+    private static final BoundedCache<String, Optional<JsonNode>> SHARED = new BoundedCache<>(4_096);
 
     /** A scalar inside a JSON value and the path to it ({@code passengers[0].name}); {@code key} is the last property name. */
     record Leaf(String path, String key, JsonNode value) {}
@@ -37,6 +40,15 @@ final class Json {
         } catch (final JsonProcessingException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * As {@link #tryParse}, from a memo; the tree is shared, so the caller must not modify it. A tool's result is
+     * read by the assistant who sums it up, by a follow-up request and by three judges, and each parsed it again:
+     * 6% of a run's CPU.
+     */
+    static Optional<JsonNode> tryParseShared(final String text) {
+        return SHARED.get(text, Json::tryParse);
     }
 
     static String write(final JsonNode node) {

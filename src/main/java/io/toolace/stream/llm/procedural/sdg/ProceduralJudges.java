@@ -71,7 +71,7 @@ public final class ProceduralJudges {
                 continue;
             }
             for (final FunctionCall call : turn.getCalls()) {
-                final Optional<JsonNode> arguments = Json.tryParse(call.getArguments()).filter(JsonNode::isObject);
+                final Optional<JsonNode> arguments = Json.tryParseShared(call.getArguments()).filter(JsonNode::isObject);
                 if (arguments.isEmpty()) {
                     continue; // unparseable arguments are the rule layer's finding, not a hallucination
                 }
@@ -176,7 +176,7 @@ public final class ProceduralJudges {
     private static String unfaithful(final String text, final Turn tool, final Set<BigDecimal> known) {
         final Grounding answer = Grounding.inText(text);
         for (final ToolResult result : tool.getResults()) {
-            final Optional<JsonNode> parsed = Json.tryParse(result.getResults());
+            final Optional<JsonNode> parsed = Json.tryParseShared(result.getResults());
             if (parsed.isEmpty()) {
                 continue; // an unreadable result is the tool-response judge's finding
             }
@@ -222,7 +222,7 @@ public final class ProceduralJudges {
                     return fail(TOOL_RESPONSE_MISMATCH, t, "the result is named " + result.getName()
                             + ", which no tool declares");
                 }
-                final Optional<JsonNode> parsed = Json.tryParse(result.getResults());
+                final Optional<JsonNode> parsed = Json.tryParseShared(result.getResults());
                 if (parsed.isEmpty()) {
                     return fail(TOOL_RESPONSE_MISMATCH, t, "the result of " + api.name() + " is not JSON");
                 }
