@@ -6,6 +6,7 @@ import io.toolace.stream.dialog.ToolSamples;
 import io.toolace.stream.records.ApiDefinition;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +24,15 @@ final class ApiSpec {
      * gives arrays at least one item), which a dependent call can take its input from.
      *
      * @param path property names from the root; {@link Link#FIRST} steps into an array's first item
+     * @param type the schema's type, and {@code words} the field's name as words: what linking a field to a
+     *     parameter compares, kept because the planner compares every field with every parameter
      */
-    record ResultField(List<String> path, JsonNode schema) {}
+    record ResultField(List<String> path, JsonNode schema, SchemaType type, Set<String> words) {
+
+        String name() {
+            return path.get(path.size() - 1);
+        }
+    }
 
     private record Key(String name, String description, String parameters, String response) {}
 
@@ -41,6 +49,8 @@ final class ApiSpec {
     private final List<String> parameterNames;
     private final Set<String> required;
     private final List<ResultField> resultFields;
+    private final Map<String, SchemaType> parameterTypes = new HashMap<>();
+    private final Map<String, Set<String>> parameterWords = new HashMap<>();
     /** What the API's entry in a system prompt grounds, made when a judge first asks. */
     private volatile Grounding.Piece prompted;
 
@@ -60,6 +70,10 @@ final class ApiSpec {
             names.add(r.asText()); // required but undeclared: still an argument, with an open schema
         }
         this.parameterNames = List.copyOf(names);
+        for (final String parameter : parameterNames) {
+            parameterTypes.put(parameter, SchemaType.of(schemaOf(parameter)));
+            parameterWords.put(parameter, words(parameter));
+        }
         this.required = Collections.unmodifiableSet(req);
         final List<ResultField> fields = new ArrayList<>();
         collectResultFields(response, new ArrayList<>(), fields);
@@ -144,6 +158,20 @@ final class ApiSpec {
         return schema == null ? EMPTY_SCHEMA : schema;
     }
 
+    /** The type of {@link #schemaOf}, for one of {@link #parameterNames}. */
+    SchemaType typeOf(final String parameter) {
+        return parameterTypes.get(parameter);
+    }
+
+    /** A parameter's name as words, for one of {@link #parameterNames}. */
+    Set<String> wordsOf(final String parameter) {
+        return parameterWords.get(parameter);
+    }
+
+    private static Set<String> words(final String name) {
+        return Set.copyOf(List.of(Lexicon.humanize(name).split(" ")));
+    }
+
     /** Whether an argument no schema declares is still acceptable ({@code additionalProperties} true or a schema). */
     boolean acceptsUndeclared() {
         final JsonNode additional = parameters.get("additionalProperties");
@@ -184,7 +212,8 @@ final class ApiSpec {
                 break;
             case STRING: case INTEGER: case NUMBER:
                 if (!path.isEmpty() && !Link.FIRST.equals(path.get(path.size() - 1))) {
-                    out.add(new ResultField(List.copyOf(path), schema));
+                    out.add(new ResultField(List.copyOf(path), schema, SchemaType.of(schema),
+                            words(path.get(path.size() - 1))));
                 }
                 break;
             default:

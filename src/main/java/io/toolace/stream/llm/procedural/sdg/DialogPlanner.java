@@ -289,12 +289,13 @@ final class DialogPlanner {
             final List<ApiSpec.ResultField> fields = from.resultFields();
             for (final ApiSpec to : apis) {
                 for (final String parameter : to.parameterNames()) {
+                    final SchemaType parameterType = to.typeOf(parameter);
                     final JsonNode parameterSchema = to.schemaOf(parameter);
                     for (final ApiSpec.ResultField field : fields) {
-                        if (!accepts(parameterSchema, field.schema())) {
+                        if (!typed(parameterType, field.type()) || !accepts(parameterSchema, field.schema())) {
                             continue;
                         }
-                        final double score = affinity(field.path().get(field.path().size() - 1), parameter)
+                        final double score = affinity(field, parameter, to.wordsOf(parameter))
                                 + (from == to ? 0 : 4) + (to.isRequired(parameter) ? 1 : 0) + rnd.nextDouble();
                         if (best == null || score > best.score) {
                             best = new LinkChoice(from, to, new Link(field.path(), parameter), score);
@@ -312,11 +313,7 @@ final class DialogPlanner {
      * field (an enum by a subset).
      */
     static boolean accepts(final JsonNode parameter, final JsonNode field) {
-        final SchemaType p = SchemaType.of(parameter);
-        final SchemaType f = SchemaType.of(field);
-        final boolean typed = p == f || (p == SchemaType.NUMBER && f == SchemaType.INTEGER)
-                || (p == SchemaType.ANY && f == SchemaType.STRING);
-        if (!typed || !(f == SchemaType.STRING || f == SchemaType.INTEGER || f == SchemaType.NUMBER)) {
+        if (!typed(SchemaType.of(parameter), SchemaType.of(field))) {
             return false;
         }
         for (final String k : CONSTRAINTS) {
@@ -339,17 +336,27 @@ final class DialogPlanner {
         return true;
     }
 
-    private static double affinity(final String field, final String parameter) {
-        if (field.equalsIgnoreCase(parameter)) {
+    /** Whether a scalar field of type {@code f} can feed a parameter of type {@code p}. */
+    private static boolean typed(final SchemaType p, final SchemaType f) {
+        final boolean same = p == f || (p == SchemaType.NUMBER && f == SchemaType.INTEGER)
+                || (p == SchemaType.ANY && f == SchemaType.STRING);
+        return same && (f == SchemaType.STRING || f == SchemaType.INTEGER || f == SchemaType.NUMBER);
+    }
+
+    private static double affinity(final ApiSpec.ResultField field, final String parameter,
+            final Set<String> parameterWords) {
+        if (field.name().equalsIgnoreCase(parameter)) {
             return 4;
         }
-        final Set<String> a = new HashSet<>(List.of(Lexicon.humanize(field).split(" ")));
-        final Set<String> b = new HashSet<>(List.of(Lexicon.humanize(parameter).split(" ")));
-        if (a.contains("id") && b.contains("id")) {
+        if (field.words().contains("id") && parameterWords.contains("id")) {
             return 2;
         }
-        a.retainAll(b);
-        return a.isEmpty() ? 0 : 1;
+        for (final String word : field.words()) {
+            if (parameterWords.contains(word)) {
+                return 1;
+            }
+        }
+        return 0;
     }
 
     // ---- helpers ------------------------------------------------------------------------------
