@@ -2,6 +2,7 @@ package io.toolace.stream.dialog;
 
 import io.toolace.stream.format.ContentHash;
 import io.toolace.stream.records.ApiDefinition;
+import io.toolace.stream.records.AvroText;
 import io.toolace.stream.records.DialogDraft;
 import io.toolace.stream.records.Layer;
 import io.toolace.stream.records.Lineage;
@@ -26,7 +27,7 @@ public final class Samples {
         for (final ApiDefinition tool : tools) {
             toolIds.append(tool.getId()).append(',');
         }
-        return ContentHash.of(system, toolIds.toString(), turns.toString());
+        return ContentHash.of(system, toolIds.toString(), AvroText.of(turns));
     }
 
     /**
