@@ -28,10 +28,10 @@ final class DraftProcessor implements Processor<String, DialogDraft, String, Obj
 
     static final String NO_TOOLS = "DIALOG_NO_TOOLS";
     /**
-     * The pool gate's verdict per tool, by id and checked against its definition: the planner offers the same pool APIs in draft
-     * after draft, and checking one parses and compiles both its schemas. A generation of 8,192 holds a first
-     * generation's pool (about 7,000 APIs) whole, where 2,048 missed on every second tool; bounded, so a pool of
-     * any size costs some tens of megabytes.
+     * The pool gate's verdict per tool, by id and checked against its definition: the planner offers the same
+     * pool APIs in draft after draft, and checking one parses and compiles both its schemas. A generation of
+     * 8,192 holds a first generation's pool (about 7,000 APIs) whole, where 2,048 missed on every second tool;
+     * bounded, so a pool of any size costs some tens of megabytes.
      */
     private static final BoundedCache<String, Checked> CHECKED = new BoundedCache<>(8_192);
 

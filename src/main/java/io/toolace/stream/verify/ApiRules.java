@@ -1,8 +1,8 @@
 package io.toolace.stream.verify;
 
 import io.toolace.stream.format.BoundedCache;
-import io.toolace.stream.format.SameInstance;
 import io.toolace.stream.format.CallSyntax;
+import io.toolace.stream.format.SameInstance;
 import io.toolace.stream.format.ToolSpec;
 import java.util.ArrayList;
 import java.util.HashMap;

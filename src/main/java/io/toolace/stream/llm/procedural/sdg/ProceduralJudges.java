@@ -71,7 +71,8 @@ public final class ProceduralJudges {
                 continue;
             }
             for (final FunctionCall call : turn.getCalls()) {
-                final Optional<JsonNode> arguments = Json.tryParseShared(call.getArguments()).filter(JsonNode::isObject);
+                final Optional<JsonNode> arguments =
+                        Json.tryParseShared(call.getArguments()).filter(JsonNode::isObject);
                 if (arguments.isEmpty()) {
                     continue; // unparseable arguments are the rule layer's finding, not a hallucination
                 }
