@@ -2,7 +2,6 @@ package io.toolace.stream.records;
 
 import java.util.Collection;
 import java.util.Locale;
-import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.IndexedRecord;
@@ -11,7 +10,7 @@ import org.apache.avro.generic.IndexedRecord;
  * The text Avro's {@code toString} gives a record or a list of records, written without its walk's overheads (an
  * identity map against cycles, a type test chain and a character switch for every datum). A sample's id hashes
  * its turns as this text, so it must stay exactly Avro's: {@code AvroTextTest} compares the two on random turns.
- * Types the pipeline's turns do not hold (bytes, fixed, floating point) are handed to Avro itself.
+ * Types the pipeline's turns do not hold (maps, bytes, fixed, floating point) are handed to Avro itself.
  */
 public final class AvroText {
 
@@ -50,18 +49,6 @@ public final class AvroText {
                 }
             }
             out.append(']');
-        } else if (datum instanceof Map<?, ?> map) {
-            out.append('{');
-            int count = 0;
-            for (final Map.Entry<?, ?> entry : map.entrySet()) {
-                write(entry.getKey(), out);
-                out.append(": ");
-                write(entry.getValue(), out);
-                if (++count < map.size()) {
-                    out.append(", ");
-                }
-            }
-            out.append('}');
         } else if (datum instanceof CharSequence || datum instanceof Enum<?>) {
             quoted(datum.toString(), out);
         } else if (datum instanceof Integer || datum instanceof Long || datum instanceof Boolean) {

@@ -14,8 +14,8 @@ import java.util.Objects;
  * tool read once and reused, as the pipeline does) compares at once.
  *
  * <p>The walks recurse, so a schema nested deeper than {@link #MAX_DEPTH} (past what
- * {@link ParamSchema} checks anyway) gets no key and is compiled each time: a hostile schema must not
- * overflow a stream thread's stack.
+ * {@link ParamSchema} checks anyway) gets no key and is compiled once per spec instance, never found by
+ * content: a hostile schema must not overflow a stream thread's stack.
  */
 final class ToolKey {
 

@@ -292,7 +292,7 @@ final class DialogPlanner {
                     final SchemaType parameterType = to.typeOf(parameter);
                     final JsonNode parameterSchema = to.schemaOf(parameter);
                     for (final ApiSpec.ResultField field : fields) {
-                        if (!typed(parameterType, field.type()) || !accepts(parameterSchema, field.schema())) {
+                        if (!typed(parameterType, field.type()) || !constrained(parameterSchema, field.schema())) {
                             continue;
                         }
                         final double score = affinity(field, parameter, to.wordsOf(parameter))
@@ -308,14 +308,10 @@ final class DialogPlanner {
     }
 
     /**
-     * Whether every value the field schema admits is a value the parameter accepts: the same scalar
-     * type (an integer also feeds a number), and each constraint of the parameter repeated by the
-     * field (an enum by a subset).
+     * Whether every value a field schema of a {@link #typed} type admits is a value the parameter accepts:
+     * each constraint of the parameter repeated by the field (an enum by a subset).
      */
-    static boolean accepts(final JsonNode parameter, final JsonNode field) {
-        if (!typed(SchemaType.of(parameter), SchemaType.of(field))) {
-            return false;
-        }
+    private static boolean constrained(final JsonNode parameter, final JsonNode field) {
         for (final String k : CONSTRAINTS) {
             if (parameter.has(k) && !SchemaCheck.sameValue(parameter.get(k), field.path(k))) {
                 return false;
@@ -336,7 +332,7 @@ final class DialogPlanner {
         return true;
     }
 
-    /** Whether a scalar field of type {@code f} can feed a parameter of type {@code p}. */
+    /** Whether a scalar field of type {@code f} can feed a parameter of type {@code p} (an integer a number). */
     private static boolean typed(final SchemaType p, final SchemaType f) {
         final boolean same = p == f || (p == SchemaType.NUMBER && f == SchemaType.INTEGER)
                 || (p == SchemaType.ANY && f == SchemaType.STRING);
