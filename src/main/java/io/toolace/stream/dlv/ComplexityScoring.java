@@ -3,6 +3,8 @@ package io.toolace.stream.dlv;
 import io.micrometer.core.instrument.Metrics;
 import io.toolace.stream.dialog.ComplexityEvaluator;
 import io.toolace.stream.dialog.Samples;
+import io.toolace.stream.dialog.ToolSamples;
+import io.toolace.stream.format.ToolSample;
 import io.toolace.stream.kafka.PipelineConfig;
 import io.toolace.stream.kafka.Topics;
 import io.toolace.stream.llm.InlineLlm;
@@ -60,16 +62,19 @@ final class ComplexityScoring {
         return scoring.get(sampleId) != null;
     }
 
-    /** Decides the sample; one that passed is first scored by the model, when the model measures complexity. */
-    void decide(final Record<?, ?> cause, final Sample decided) {
+    /**
+     * Decides the sample; one that passed is first scored by the model, when the model measures complexity.
+     * {@code asDataset} is the sample in the verifier's model.
+     */
+    void decide(final Record<?, ?> cause, final Sample decided, final ToolSample asDataset) {
         if (!config.complexityModel() || !decided.getVerdicts().stream().allMatch(Verdict::getPassed)) {
-            Decisions.decide(context, cause, verified, evaluator, decided);
+            Decisions.decide(context, cause, verified, evaluator, decided, asDataset);
             return;
         }
         final LlmRequest request = LlmRequests.of(AgentTask.SCORE_COMPLEXITY, topics.verifyReplies.name(),
                 decided.getId(), 0, 0, "verify", decided, cause.timestamp());
         if (inline != null) {
-            decideScored(cause, decided, inline.ask(request));
+            decideScored(cause, decided, asDataset, inline.ask(request));
             return;
         }
         scoring.put(decided.getId(), decided);
@@ -84,20 +89,21 @@ final class ComplexityScoring {
             return;
         }
         scoring.delete(pending.getId());
-        decideScored(cause, pending, reply);
+        decideScored(cause, pending, ToolSamples.toToolSample(pending), reply);
     }
 
-    private void decideScored(final Record<?, ?> cause, final Sample pending, final LlmReply reply) {
+    private void decideScored(final Record<?, ?> cause, final Sample pending, final ToolSample asDataset,
+            final LlmReply reply) {
         if (reply.getError() == null && reply.getResult() instanceof ComplexityResult result && result.getMeasured()) {
             Metrics.counter("toolace.verify.complexity", "source", "model").increment();
             final double score = fromLoss(result.getLoss(), config);
             final Sample scored = Records.shallowCopy(pending, Sample::new);
             scored.setLineage(Samples.withAgent(pending.getLineage(), reply));
-            Decisions.decide(context, cause, verified, sample -> score, scored);
+            Decisions.decide(context, cause, verified, sample -> score, scored, asDataset);
             return;
         }
         Metrics.counter("toolace.verify.complexity", "source", "proxy").increment();
-        Decisions.decide(context, cause, verified, evaluator, pending);
+        Decisions.decide(context, cause, verified, evaluator, pending, asDataset);
     }
 
     /** The loss placed on the configured scale, clamped to [0, 1]. */

@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.Metrics;
 import io.toolace.stream.dialog.ComplexityEvaluator;
 import io.toolace.stream.dialog.Outcomes;
 import io.toolace.stream.dialog.Samples;
-import io.toolace.stream.dialog.ToolSamples;
+import io.toolace.stream.format.ToolSample;
 import io.toolace.stream.records.DialogOutcome;
 import io.toolace.stream.records.OutcomeStatus;
 import io.toolace.stream.records.Records;
@@ -34,10 +34,12 @@ final class Decisions {
 
     private Decisions() {}
 
+    /** {@code asDataset} is the sample in the verifier's model; verdicts do not change it. */
     static void decide(final ProcessorContext<String, Object> context, final Record<?, ?> cause,
-            final VerifiedIds verified, final ComplexityEvaluator evaluator, final Sample decided) {
+            final VerifiedIds verified, final ComplexityEvaluator evaluator, final Sample decided,
+            final ToolSample asDataset) {
         final Sample sample = Records.shallowCopy(decided, Sample::new);
-        sample.setComplexity(evaluator.complexity(ToolSamples.toToolSample(decided)));
+        sample.setComplexity(evaluator.complexity(asDataset));
         final boolean passed = sample.getVerdicts().stream().allMatch(Verdict::getPassed);
         final OutcomeStatus status = passed ? OutcomeStatus.VERIFIED : OutcomeStatus.REJECTED;
         if (passed) {

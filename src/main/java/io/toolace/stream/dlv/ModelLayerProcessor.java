@@ -3,6 +3,7 @@ package io.toolace.stream.dlv;
 import io.micrometer.core.instrument.Metrics;
 import io.toolace.stream.dialog.ComplexityEvaluator;
 import io.toolace.stream.dialog.Samples;
+import io.toolace.stream.dialog.ToolSamples;
 import io.toolace.stream.kafka.PipelineConfig;
 import io.toolace.stream.kafka.PoisonRecordException;
 import io.toolace.stream.kafka.Topics;
@@ -90,7 +91,8 @@ final class ModelLayerProcessor implements Processor<String, LlmReply, String, O
             return;
         }
         judging.delete(judged.getId());
-        scoring.decide(record, majority(judged, config.judgeVotes()));
+        final Sample decided = majority(judged, config.judgeVotes());
+        scoring.decide(record, decided, ToolSamples.toToolSample(decided));
     }
 
     /** While votes are collected, a vote's judge field ends with its index, so a repeated reply is seen. */

@@ -3,6 +3,8 @@ package io.toolace.stream.dlv;
 import io.micrometer.core.instrument.Metrics;
 import io.toolace.stream.dialog.ComplexityEvaluator;
 import io.toolace.stream.dialog.Samples;
+import io.toolace.stream.dialog.ToolSamples;
+import io.toolace.stream.format.ToolSample;
 import io.toolace.stream.kafka.PipelineConfig;
 import io.toolace.stream.kafka.Topics;
 import io.toolace.stream.llm.InlineLlm;
@@ -61,18 +63,19 @@ final class RuleLayerProcessor implements Processor<String, Sample, String, Obje
     @Override
     public void process(final Record<String, Sample> record) {
         final Sample sample = record.value();
+        final ToolSample asDataset = ToolSamples.toToolSample(sample);
         if (verified.contains(sample.getId()) || judging.get(sample.getId()) != null || scoring.pending(sample.getId())) {
             Decisions.decide(context, record, verified, complexity, Samples.withVerdicts(sample, List.of(Samples.failure(
-                    "SAMPLE_DUPLICATE", Layer.PIPELINE, -1, "same content as an earlier sample"))));
+                    "SAMPLE_DUPLICATE", Layer.PIPELINE, -1, "same content as an earlier sample"))), asDataset);
             return;
         }
-        final List<Verdict> failures = ruleLayer.check(sample);
+        final List<Verdict> failures = ruleLayer.check(sample, asDataset);
         if (!failures.isEmpty() || config.judges().isEmpty()) {
-            scoring.decide(record, Samples.withVerdicts(sample, failures));
+            scoring.decide(record, Samples.withVerdicts(sample, failures), asDataset);
             return;
         }
         if (inline != null) {
-            scoring.decide(record, judgedInline(sample, record.timestamp()));
+            scoring.decide(record, judgedInline(sample, record.timestamp()), asDataset);
             return;
         }
         judging.put(sample.getId(), sample);

@@ -2,6 +2,7 @@ package io.toolace.stream.dlv;
 
 import io.toolace.stream.dialog.Samples;
 import io.toolace.stream.dialog.ToolSamples;
+import io.toolace.stream.format.ToolSample;
 import io.toolace.stream.records.Layer;
 import io.toolace.stream.records.Sample;
 import io.toolace.stream.records.Verdict;
@@ -30,7 +31,12 @@ public final class VerifierRuleLayer implements RuleLayer {
 
     @Override
     public List<Verdict> check(final Sample sample) {
-        final List<Failure> failures = verifier.verify(ToolSamples.toToolSample(sample));
+        return check(sample, ToolSamples.toToolSample(sample));
+    }
+
+    @Override
+    public List<Verdict> check(final Sample sample, final ToolSample asDataset) {
+        final List<Failure> failures = verifier.verify(asDataset);
         final List<Verdict> verdicts = new ArrayList<>(failures.size() + 1);
         for (final Failure failure : failures) {
             verdicts.add(Samples.failure(failure.rule(), Layer.RULE, failure.turn(), failure.message()));
