@@ -21,6 +21,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyDescription;
+import org.apache.kafka.streams.errors.ProcessorStateException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,24 +59,33 @@ public final class StageRunner implements AutoCloseable {
     static final int PRODUCER_BATCH_BYTES = 512 * 1024;
 
     private final Stage stage;
-    private final KafkaStreams streams;
+    private final Properties properties;
+    private final ThreadReplacement replacement;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final CountDownLatch settled = new CountDownLatch(1);
     private final List<Gauge> storeSizes = new ArrayList<>();
+    /** Replaced once if the local state does not open at start ({@link #start}). */
+    private volatile KafkaStreams streams;
+    /** Set while a client whose state did not open is closed, so that its shutdown does not count as settled. */
+    private volatile boolean wiping;
 
     public StageRunner(final Stage stage, final PipelineConfig config, final String bootstrapServers,
             final String dlqTopic, final GroupInstance instance) {
         this.stage = stage;
+        this.properties = properties(stage, config, bootstrapServers, dlqTopic, instance);
+        this.replacement = new ThreadReplacement(stage.name(), 3, Duration.ofMinutes(10), System::nanoTime);
         final Topology topology = stage.buildTopology();
-        this.streams = new KafkaStreams(topology, properties(stage, config, bootstrapServers, dlqTopic, instance));
+        this.streams = client(topology);
         for (final String store : storeNames(topology)) {
             storeSizes.add(Gauge.builder("toolace.store.entries", this, runner -> runner.entries(store))
                     .description("approximate entries of a stage's state store; NaN while no local task holds it")
                     .tags("stage", stage.name(), "store", store).register(Metrics.globalRegistry));
         }
-        final ThreadReplacement replacement = new ThreadReplacement(stage.name(), 3, Duration.ofMinutes(10),
-                System::nanoTime);
-        streams.setUncaughtExceptionHandler(error -> {
+    }
+
+    private KafkaStreams client(final Topology topology) {
+        final KafkaStreams client = new KafkaStreams(topology, properties);
+        client.setUncaughtExceptionHandler(error -> {
             final StreamThreadExceptionResponse response = replacement.respond(error);
             if (response == StreamThreadExceptionResponse.REPLACE_THREAD) {
                 LOG.warn("stage {}: the broker ended its transaction ({}); a new stream thread takes over from the last"
@@ -86,6 +96,13 @@ public final class StageRunner implements AutoCloseable {
             LOG.error("stage {} failed: {}", stage.name(), DeadLetters.describe(error), error);
             return response;
         });
+        client.setStateListener((now, before) -> {
+            if (!wiping && (now == KafkaStreams.State.RUNNING || now == KafkaStreams.State.ERROR
+                    || now == KafkaStreams.State.PENDING_SHUTDOWN)) {
+                settled.countDown();
+            }
+        });
+        return client;
     }
 
     private static Set<String> storeNames(final Topology topology) {
@@ -156,15 +173,27 @@ public final class StageRunner implements AutoCloseable {
         return streams;
     }
 
-    /** Starts the stage without waiting; {@link #awaitRunning} waits. */
+    /**
+     * Starts the stage without waiting; {@link #awaitRunning} waits. Kafka Streams opens the local stores of the
+     * tasks it finds on disk before it starts, and a store it cannot open fails the start. A process killed while
+     * Streams was wiping a store after an earlier crash leaves one such (a write-ahead log without the files that
+     * name it), and the process would stop there. So a store that does not open costs this stage's
+     * local state once: it is deleted, and Streams restores it from the changelog topics, where the committed
+     * state is. A second failure is the operator's to see.
+     */
     public void start() {
-        streams.setStateListener((now, before) -> {
-            if (now == KafkaStreams.State.RUNNING || now == KafkaStreams.State.ERROR
-                    || now == KafkaStreams.State.PENDING_SHUTDOWN) {
-                settled.countDown();
-            }
-        });
-        streams.start();
+        try {
+            streams.start();
+        } catch (final ProcessorStateException unopened) {
+            LOG.warn("stage {}: its local state did not open ({}); deleting it, the stage restores it from the"
+                    + " changelog topics", stage.name(), DeadLetters.describe(unopened));
+            wiping = true;
+            streams.close(Duration.ofSeconds(30));
+            streams = client(stage.buildTopology());
+            wiping = false;
+            streams.cleanUp();
+            streams.start();
+        }
     }
 
     /**
